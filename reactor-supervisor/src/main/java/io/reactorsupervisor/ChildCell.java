@@ -1,0 +1,201 @@
+package io.reactorsupervisor;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
+
+/**
+ * The running side of one child of a supervisor, component or supervisor alike.
+ *
+ * <p>A child runs as one <em>pipeline</em>: {@code incarnations().retryWhen(companion)}.
+ * Each subscription to {@link #incarnations()} is one incarnation with fresh state; when it
+ * ends with an error, the companion asks the parent supervisor what to do
+ * ({@link SupervisorCell#decide}): restart after a delay, wait for a sibling group restart,
+ * stop, or give up. A decision to stop or give up travels down the pipeline as a
+ * {@link Signals.Signal} and ends it. A FAILED or STOPPED child can be revived by its
+ * supervisor with a new pipeline: the mailbox (for a component) outlives all of this.
+ *
+ * <p>Restart bookkeeping ({@link #window}, {@link #attempt}, {@link #gate}) is guarded by the
+ * parent supervisor's lock.
+ */
+abstract class ChildCell {
+
+    final ChildSpec spec;
+    final String name;
+    final String path;
+    final @Nullable SupervisorCell parent;
+    final Tree tree;
+
+    volatile ComponentState state = ComponentState.STARTING;
+    volatile long restarts;
+    /** Start of the current incarnation on {@link #timer()}'s clock, in nanoseconds. */
+    volatile long incarnationStart;
+    volatile boolean incarnationRunning;
+
+    // guarded by parent's lock
+    RestartWindow window;
+    long attempt;
+    Sinks.@Nullable One<Boolean> gate;
+
+    private volatile boolean startedOnce;
+    /** Whether a pipeline was ever started (the first may fail before its incarnation starts). */
+    volatile boolean launched;
+    /** Removed by its supervisor: the next decision stops it for good. */
+    volatile boolean removed;
+    private volatile @Nullable Disposable pipeline;
+    private volatile Sinks.Empty<Void> terminated = Sinks.empty();
+
+    ChildCell(ChildSpec spec, @Nullable SupervisorCell parent, Tree tree) {
+        this.spec = spec;
+        this.name = spec.name();
+        this.path = parent == null ? spec.name() : parent.path + "/" + spec.name();
+        this.parent = parent;
+        this.tree = tree;
+        this.window = new RestartWindow(spec.restartLimit());
+    }
+
+    /** A cold Flux whose every subscription runs one incarnation; it never emits items. */
+    abstract Flux<Void> incarnations();
+
+    /** The child has become FAILED or STOPPED: flush what it holds. */
+    abstract void afterTerminal(ComponentState terminal, @Nullable Throwable cause);
+
+    /** Ends the current incarnation so that the parent can restart it with its siblings. */
+    abstract void terminateForRestart();
+
+    /** Graceful stop within the deadline; see {@link Supervisor#shutdown(Duration)}. */
+    abstract Mono<Void> stop(Duration deadline);
+
+    abstract ChildSnapshot snapshot();
+
+    /** The scheduler of restart delays and the clock of restart windows and uptime. */
+    final Scheduler timer() {
+        return spec.restartStrategy().scheduler();
+    }
+
+    final long nowNanos() {
+        return timer().now(TimeUnit.NANOSECONDS);
+    }
+
+    final Duration uptime() {
+        return incarnationRunning ? Duration.ofNanos(Math.max(0, nowNanos() - incarnationStart)) : Duration.ZERO;
+    }
+
+    /** Starts (or, after FAILED/STOPPED, revives) the child with a new pipeline. */
+    final void startPipeline() {
+        launched = true;
+        state = ComponentState.STARTING;
+        if (startedOnce) {
+            terminated = Sinks.empty(); // a revived child terminates again later
+        }
+        Flux<Void> p = incarnations()
+                .retryWhen(Retry.from(signals -> signals.concatMap(signal -> onIncarnationEnded(signal.failure()))));
+        pipeline = p.subscribe(null, this::pipelineError, this::pipelineComplete);
+    }
+
+    /** Starts a FAILED or STOPPED child again with a new pipeline; its restart window starts over. */
+    void revive() {
+        window.clear();
+        attempt = 0;
+        startPipeline();
+    }
+
+    /** Parks the child until its supervisor opens the gate: true restarts it, an error ends it. Under the parent's lock. */
+    final Mono<Boolean> awaitGate() {
+        Sinks.One<Boolean> g = Sinks.one();
+        gate = g;
+        state = ComponentState.RESTARTING;
+        return g.asMono();
+    }
+
+    /** Called by an incarnation when it starts. */
+    final void incarnationStarted() {
+        incarnationStart = nowNanos();
+        incarnationRunning = true;
+        if (state != ComponentState.STOPPING) {
+            state = ComponentState.RUNNING;
+        }
+        if (!startedOnce) {
+            startedOnce = true;
+            tree.publish(new SupervisionEvent.Started(path, Tree.now()));
+            Tree.LOG.debug("'{}' started", path);
+        } else {
+            long n = ++restarts;
+            tree.publish(new SupervisionEvent.Restarted(path, Tree.now(), n));
+            Tree.LOG.info("'{}' restarted ({} restarts in all)", path, n);
+        }
+    }
+
+    private Mono<?> onIncarnationEnded(Throwable failure) {
+        incarnationRunning = false;
+        if (parent == null) {
+            // a root has nobody to restart it
+            return Mono.error(failure instanceof Signals.Signal ? failure : new Signals.GiveUp(failure));
+        }
+        return parent.decide(this, failure);
+    }
+
+    /** Cancels the pipeline (a pending restart delay, a wait for a gate, or a running incarnation). */
+    final void disposePipeline() {
+        Disposable p = pipeline;
+        if (p != null) {
+            p.dispose();
+        }
+    }
+
+    private void pipelineError(Throwable e) {
+        if (e instanceof Signals.Stop) {
+            stopped(((Signals.Stop) e).reason);
+        } else {
+            failed(e instanceof Signals.GiveUp && e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    private void pipelineComplete() {
+        stopped("shut down");
+    }
+
+    final void stopped(String reason) {
+        if (state.isTerminal()) {
+            return;
+        }
+        incarnationRunning = false;
+        state = ComponentState.STOPPED;
+        tree.publish(new SupervisionEvent.Stopped(path, Tree.now(), reason));
+        Tree.LOG.debug("'{}' stopped: {}", path, reason);
+        afterTerminal(ComponentState.STOPPED, null);
+        terminated.tryEmitEmpty();
+    }
+
+    final void failed(Throwable cause) {
+        if (state.isTerminal()) {
+            return;
+        }
+        incarnationRunning = false;
+        state = ComponentState.FAILED;
+        tree.publish(new SupervisionEvent.Failed(path, Tree.now(), cause));
+        Tree.LOG.error("'{}' gave up: {}", path, cause.toString());
+        afterTerminal(ComponentState.FAILED, cause);
+        terminated.tryEmitEmpty();
+        if (parent != null) {
+            parent.childGaveUp(this, cause);
+        }
+    }
+
+    /** Completes when the child is next FAILED or STOPPED. */
+    final Mono<Void> whenTerminated() {
+        return terminated.asMono();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + path + " " + state + "]";
+    }
+}

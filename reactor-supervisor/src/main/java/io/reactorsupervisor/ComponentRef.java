@@ -1,0 +1,65 @@
+package io.reactorsupervisor;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * A handle on a running component: send it messages, look at its state. A ref stays valid
+ * across restarts of the component and of its supervisors: it addresses the component's
+ * mailbox, which outlives incarnations.
+ *
+ * @param <M> the type of messages
+ * @param <R> the type of replies
+ */
+public interface ComponentRef<M, R> {
+
+    /** @return the component's name */
+    String name();
+
+    /** @return the component's path in its tree, for example {@code "root/api/billing"} */
+    String path();
+
+    /**
+     * Sends a message without waiting for a reply.
+     *
+     * @param message the message
+     * @return true if the mailbox accepted it: it will be handled or published as a dead
+     *     letter; false if it was refused (mailbox full, component failed, stopped or shut
+     *     down), in which case it is published as a dead letter at once
+     * @throws NullPointerException if {@code message} is null
+     */
+    boolean tell(M message);
+
+    /**
+     * Sends a message and returns its reply. The message is sent when the returned Mono is
+     * subscribed, once per subscription. Cancelling the subscription (for example by a
+     * {@code timeout} operator) does not take back the message: it is still handled, and its
+     * reply dropped.
+     *
+     * @param message the message
+     * @return a Mono of the reply, empty when the handler gave none; it fails with
+     *     {@link MessageCrashedException} (carrying the handler's failure) if the message
+     *     crashed the component, {@link MailboxFullException} if the mailbox was full, and
+     *     {@link ComponentUnavailableException} if the component is failed, stopped or shut
+     *     down, or gave up while the message waited
+     * @throws NullPointerException if {@code message} is null
+     */
+    Mono<R> ask(M message);
+
+    /** @return the component's current lifecycle state */
+    ComponentState state();
+
+    /** @return how many messages wait in the mailbox */
+    int mailboxDepth();
+
+    /**
+     * Integration point for circuit breakers that guard calls to this component: records
+     * that breaker {@code breaker} went from {@code fromState} to {@code toState}. The
+     * transition is published as a {@link SupervisionEvent.CircuitStateChanged} event and
+     * the breaker's state appears next to the component in the tree snapshot.
+     *
+     * @param breaker the breaker's name
+     * @param fromState the state it left
+     * @param toState the state it entered
+     */
+    void reportCircuitState(String breaker, String fromState, String toState);
+}

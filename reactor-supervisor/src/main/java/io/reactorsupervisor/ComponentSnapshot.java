@@ -1,0 +1,32 @@
+package io.reactorsupervisor;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A component at the moment of a snapshot.
+ *
+ * @param name the component's name
+ * @param path its path in its tree
+ * @param state its lifecycle state
+ * @param restarts how many times it was restarted in all
+ * @param uptime how long its current incarnation has run, zero when none runs
+ * @param mailboxDepth how many messages wait in its mailbox
+ * @param handled how many messages it has handled in all
+ * @param deadLetters how many messages sent to it became dead letters in all
+ * @param circuitBreakers the state of each circuit breaker that guards calls to it, by name
+ */
+public record ComponentSnapshot(String name, String path, ComponentState state, long restarts, Duration uptime,
+        int mailboxDepth, long handled, long deadLetters, Map<String, String> circuitBreakers)
+        implements ChildSnapshot {
+
+    /** Copies the breaker map, so that a snapshot never changes. */
+    public ComponentSnapshot {
+        circuitBreakers = Map.copyOf(circuitBreakers);
+    }
+
+    @Override
+    public String kind() {
+        return "component";
+    }
+}

@@ -1,0 +1,361 @@
+package io.reactorsupervisor;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The immutable description of a component: a message processor with private state that a
+ * {@link Supervisor} runs and restarts.
+ *
+ * <pre>{@code
+ * ComponentSpec<Order, Receipt> billing = ComponentSpec.<Order, Receipt, Ledger>named("billing")
+ *     .state(Ledger::new)                               // fresh state for every incarnation
+ *     .handler((ledger, order) -> ledger.charge(order)) // returns Mono<Receipt>
+ *     .restart(RestartStrategy.exponentialBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 2.0))
+ *     .limit(RestartLimit.of(5, Duration.ofSeconds(60)))
+ *     .policy(RestartPolicy.PERMANENT)
+ *     .mailbox(Mailbox.bounded(10_000))
+ *     .build();
+ * }</pre>
+ *
+ * <p>A component handles one message at a time, in mailbox order; its handler never runs
+ * concurrently with itself. Its state is created by the state factory at the start of every
+ * incarnation and is never shared. A handler that throws, returns an error or passes its
+ * {@link Builder#processingTimeout(Duration) processing timeout} crashes the incarnation:
+ * the message it was handling is redelivered to the next incarnation up to
+ * {@link Builder#redeliveries(int) redeliveries} times, and otherwise published as a dead
+ * letter with its cause.
+ *
+ * @param <M> the type of messages
+ * @param <R> the type of replies
+ */
+public final class ComponentSpec<M, R> implements ChildSpec {
+
+    private final String name;
+    private final Supplier<?> stateFactory;
+    private final @Nullable BiFunction<Object, Object, Mono<?>> asyncHandler;
+    private final @Nullable BiFunction<Object, Object, ?> syncHandler;
+    private final RestartStrategy restartStrategy;
+    private final RestartLimit restartLimit;
+    private final RestartPolicy restartPolicy;
+    private final Mailbox mailbox;
+    private final int redeliveries;
+    private final @Nullable HealthCheck healthCheck;
+    private final @Nullable Function<Object, Mono<Boolean>> healthProbe;
+    private final @Nullable Duration processingTimeout;
+    private final @Nullable Scheduler scheduler;
+    private final boolean blocking;
+
+    @SuppressWarnings("unchecked")
+    private ComponentSpec(Builder<M, R, ?> b) {
+        this.name = b.name;
+        this.stateFactory = Objects.requireNonNull(b.stateFactory);
+        this.asyncHandler = (BiFunction<Object, Object, Mono<?>>) (BiFunction<?, ?, ?>) b.asyncHandler;
+        this.syncHandler = (BiFunction<Object, Object, ?>) b.syncHandler;
+        this.restartStrategy = b.restartStrategy;
+        this.restartLimit = b.restartLimit;
+        this.restartPolicy = b.restartPolicy;
+        this.mailbox = b.mailbox;
+        this.redeliveries = b.redeliveries;
+        this.healthCheck = b.healthCheck;
+        this.healthProbe = (Function<Object, Mono<Boolean>>) (Function<?, ?>) b.healthProbe;
+        this.processingTimeout = b.processingTimeout;
+        this.scheduler = b.scheduler;
+        this.blocking = b.blocking;
+    }
+
+    /**
+     * Starts the description of a component.
+     *
+     * @param name the component's name, unique among its siblings; non-blank, without '/'
+     * @param <M> the type of messages
+     * @param <R> the type of replies
+     * @param <S> the type of the component's private state
+     * @return a builder
+     * @throws IllegalArgumentException if {@code name} is blank or contains '/'
+     */
+    public static <M, R, S> Builder<M, R, S> named(String name) {
+        return new Builder<>(Checks.name(name, "name"));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public RestartStrategy restartStrategy() {
+        return restartStrategy;
+    }
+
+    @Override
+    public RestartLimit restartLimit() {
+        return restartLimit;
+    }
+
+    @Override
+    public RestartPolicy restartPolicy() {
+        return restartPolicy;
+    }
+
+    /** @return the mailbox spec */
+    public Mailbox mailbox() {
+        return mailbox;
+    }
+
+    /** @return how many times a message that crashed the component is delivered again */
+    public int redeliveries() {
+        return redeliveries;
+    }
+
+    /** @return the liveness probe, or null when none */
+    public @Nullable HealthCheck healthCheck() {
+        return healthCheck;
+    }
+
+    /** @return how long a handler may take for one message before it counts as a crash, or null */
+    public @Nullable Duration processingTimeout() {
+        return processingTimeout;
+    }
+
+    Object newState() {
+        return stateFactory.get();
+    }
+
+    @Nullable BiFunction<Object, Object, Mono<?>> asyncHandler() {
+        return asyncHandler;
+    }
+
+    @Nullable BiFunction<Object, Object, ?> syncHandler() {
+        return syncHandler;
+    }
+
+    @Nullable Function<Object, Mono<Boolean>> healthProbe() {
+        return healthProbe;
+    }
+
+    /** The scheduler that runs the handler, looked up when an incarnation starts. */
+    Scheduler scheduler() {
+        if (scheduler != null) {
+            return scheduler;
+        }
+        return blocking ? Schedulers.boundedElastic() : Schedulers.parallel();
+    }
+
+    @Override
+    public String toString() {
+        return "ComponentSpec[" + name + ", " + restartStrategy + ", " + restartLimit + ", " + restartPolicy + ", "
+                + mailbox + "]";
+    }
+
+    /**
+     * Builds a {@link ComponentSpec}. Each method checks its argument when it is given;
+     * {@link #build()} checks that a state factory and exactly one handler were given.
+     *
+     * @param <M> the type of messages
+     * @param <R> the type of replies
+     * @param <S> the type of the component's private state
+     */
+    public static final class Builder<M, R, S> {
+
+        private final String name;
+        private @Nullable Supplier<? extends S> stateFactory;
+        private @Nullable BiFunction<? super S, ? super M, ? extends Mono<? extends R>> asyncHandler;
+        private @Nullable BiFunction<? super S, ? super M, ? extends @Nullable R> syncHandler;
+        private RestartStrategy restartStrategy = RestartStrategy.immediate();
+        private RestartLimit restartLimit = RestartLimit.DEFAULT;
+        private RestartPolicy restartPolicy = RestartPolicy.PERMANENT;
+        private Mailbox mailbox = Mailbox.DEFAULT;
+        private int redeliveries;
+        private @Nullable HealthCheck healthCheck;
+        private @Nullable Function<? super S, ? extends Mono<Boolean>> healthProbe;
+        private @Nullable Duration processingTimeout;
+        private @Nullable Scheduler scheduler;
+        private boolean blocking;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /**
+         * The factory of the component's private state, called at the start of every
+         * incarnation. Required.
+         *
+         * @param stateFactory creates a fresh state; an exception it throws crashes the incarnation
+         * @return this builder
+         */
+        public Builder<M, R, S> state(Supplier<? extends S> stateFactory) {
+            this.stateFactory = Objects.requireNonNull(stateFactory, "stateFactory");
+            return this;
+        }
+
+        /**
+         * The handler, returning a {@code Mono} of the reply (empty for no reply). The next
+         * message is taken once the Mono has terminated. One of {@code handler} and
+         * {@link #syncHandler} is required.
+         *
+         * @param handler handles one message with the incarnation's state
+         * @return this builder
+         */
+        public Builder<M, R, S> handler(BiFunction<? super S, ? super M, ? extends Mono<? extends R>> handler) {
+            this.asyncHandler = Objects.requireNonNull(handler, "handler");
+            this.syncHandler = null;
+            return this;
+        }
+
+        /**
+         * A synchronous handler, returning the reply (null for no reply). One of
+         * {@link #handler} and {@code syncHandler} is required.
+         *
+         * @param handler handles one message with the incarnation's state
+         * @return this builder
+         */
+        public Builder<M, R, S> syncHandler(BiFunction<? super S, ? super M, ? extends @Nullable R> handler) {
+            this.syncHandler = Objects.requireNonNull(handler, "handler");
+            this.asyncHandler = null;
+            return this;
+        }
+
+        /**
+         * @param strategy the wait before each restart; default {@link RestartStrategy#immediate()}
+         * @return this builder
+         */
+        public Builder<M, R, S> restart(RestartStrategy strategy) {
+            this.restartStrategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /**
+         * @param limit restarts allowed within a sliding window; default {@link RestartLimit#DEFAULT}
+         * @return this builder
+         */
+        public Builder<M, R, S> limit(RestartLimit limit) {
+            this.restartLimit = Objects.requireNonNull(limit, "limit");
+            return this;
+        }
+
+        /**
+         * @param policy when to restart; default {@link RestartPolicy#PERMANENT}
+         * @return this builder
+         */
+        public Builder<M, R, S> policy(RestartPolicy policy) {
+            this.restartPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param mailbox the mailbox spec; default {@link Mailbox#DEFAULT}
+         * @return this builder
+         */
+        public Builder<M, R, S> mailbox(Mailbox mailbox) {
+            this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
+            return this;
+        }
+
+        /**
+         * How many times a message that crashed the component is delivered again, to the
+         * next incarnations, before it becomes a dead letter. Default 0: the message that
+         * crashed is dead-lettered at once, with its cause.
+         *
+         * @param times 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code times} is negative
+         */
+        public Builder<M, R, S> redeliveries(int times) {
+            this.redeliveries = Checks.atLeast(times, 0, "redeliveries");
+            return this;
+        }
+
+        /**
+         * @param healthCheck the liveness probe; default none
+         * @return this builder
+         */
+        public Builder<M, R, S> healthCheck(HealthCheck healthCheck) {
+            this.healthCheck = Objects.requireNonNull(healthCheck, "healthCheck");
+            return this;
+        }
+
+        /**
+         * A probe of the incarnation's state, run when a liveness probe reaches the front of
+         * the mailbox: true is healthy; false, an error or no answer within the health
+         * check's timeout is a failure. Requires a {@link #healthCheck(HealthCheck)}.
+         *
+         * @param probe asks the state whether it is healthy
+         * @return this builder
+         */
+        public Builder<M, R, S> healthProbe(Function<? super S, ? extends Mono<Boolean>> probe) {
+            this.healthProbe = Objects.requireNonNull(probe, "probe");
+            return this;
+        }
+
+        /**
+         * A handler that takes longer than this for one message crashes the incarnation
+         * with a {@link java.util.concurrent.TimeoutException}.
+         *
+         * @param timeout positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is not positive
+         */
+        public Builder<M, R, S> processingTimeout(Duration timeout) {
+            this.processingTimeout = Checks.positive(timeout, "processingTimeout");
+            return this;
+        }
+
+        /**
+         * Runs the handler on this scheduler instead of {@link Schedulers#parallel()}.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
+        public Builder<M, R, S> scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Marks the handler as blocking: it runs on {@link Schedulers#boundedElastic()}, made
+         * for blocking work, so that a handler blocked on I/O does not hold a thread that other
+         * components need.
+         *
+         * @return this builder
+         */
+        public Builder<M, R, S> blocking() {
+            this.blocking = true;
+            return this;
+        }
+
+        /**
+         * @return the immutable spec
+         * @throws IllegalStateException if no state factory or no handler was given, a
+         *     health probe was given without a health check, or both {@link #blocking()} and
+         *     {@link #scheduler(Scheduler)} were given
+         */
+        public ComponentSpec<M, R> build() {
+            if (stateFactory == null) {
+                throw new IllegalStateException("component '" + name + "': state is required, "
+                        + "call state(Supplier) (the factory of a fresh state for every incarnation)");
+            }
+            if (asyncHandler == null && syncHandler == null) {
+                throw new IllegalStateException("component '" + name + "': a handler is required, "
+                        + "call handler(BiFunction) or syncHandler(BiFunction)");
+            }
+            if (blocking && scheduler != null) {
+                throw new IllegalStateException("component '" + name + "': blocking() and scheduler(Scheduler) "
+                        + "conflict, choose one");
+            }
+            if (healthProbe != null && healthCheck == null) {
+                throw new IllegalStateException("component '" + name + "': healthProbe needs a healthCheck "
+                        + "(the interval, timeout and threshold of the probe)");
+            }
+            return new ComponentSpec<>(this);
+        }
+    }
+}

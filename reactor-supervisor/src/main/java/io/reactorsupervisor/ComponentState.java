@@ -1,0 +1,25 @@
+package io.reactorsupervisor;
+
+/**
+ * Lifecycle of a supervised child:
+ * {@code STARTING -> RUNNING -> (RESTARTING -> RUNNING)* -> STOPPING -> STOPPED | FAILED}.
+ */
+public enum ComponentState {
+    /** Created, its first incarnation not yet running. */
+    STARTING,
+    /** An incarnation is running and takes messages from the mailbox. */
+    RUNNING,
+    /** The last incarnation ended; the next one starts after the restart delay. Messages wait. */
+    RESTARTING,
+    /** Shutting down: no longer accepts messages, finishes what its mailbox holds. */
+    STOPPING,
+    /** Ended normally, or by shutdown; no longer accepts messages. */
+    STOPPED,
+    /** Gave up: its restart limit was reached (or its policy forbids a restart after a crash). */
+    FAILED;
+
+    /** Whether a child in this state has ended for good (until its supervisor restarts it). */
+    public boolean isTerminal() {
+        return this == STOPPED || this == FAILED;
+    }
+}

@@ -1,0 +1,69 @@
+package io.reactorsupervisor;
+
+/**
+ * The sliding window of a {@link RestartLimit}: the times of the last {@code maxRestarts}
+ * restarts, oldest first, in a ring that grows on demand (a child that never crashes keeps
+ * no array). Not thread-safe; its owner serializes access.
+ */
+final class RestartWindow {
+
+    private static final long[] EMPTY = new long[0];
+
+    private final int max;
+    private final long windowNanos;
+    private final boolean unlimited;
+    private long[] times = EMPTY;
+    private int next;
+    private int size;
+
+    RestartWindow(RestartLimit limit) {
+        this.max = limit.maxRestarts();
+        this.windowNanos = limit.within().toNanos();
+        this.unlimited = limit.isUnlimited();
+    }
+
+    /**
+     * Records a restart at {@code nowNanos} if the limit allows one.
+     *
+     * @return false when {@code maxRestarts} restarts already lie within the window ending now
+     */
+    boolean tryRecord(long nowNanos) {
+        if (unlimited) {
+            return true;
+        }
+        if (size == max && nowNanos - times[oldest()] < windowNanos) {
+            return false;
+        }
+        if (size == times.length) {
+            grow();
+        }
+        times[next] = nowNanos;
+        next = (next + 1) % times.length;
+        if (size < times.length) {
+            size++;
+        }
+        return true;
+    }
+
+    private int oldest() {
+        return (next - size + times.length) % times.length;
+    }
+
+    private void grow() {
+        if (times.length == max) {
+            return; // full ring: the next record overwrites the oldest
+        }
+        long[] grown = new long[Math.min(max, Math.max(4, times.length * 2))];
+        int from = size == 0 ? 0 : oldest();
+        for (int i = 0; i < size; i++) {
+            grown[i] = times[(from + i) % times.length];
+        }
+        times = grown;
+        next = size;
+    }
+
+    void clear() {
+        size = 0;
+        next = 0;
+    }
+}

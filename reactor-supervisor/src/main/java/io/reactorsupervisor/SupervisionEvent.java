@@ -1,0 +1,136 @@
+package io.reactorsupervisor;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What happened in a supervision tree, published on {@link Supervisor#events()}. Every
+ * event names the {@link #path() path} of the child it is about ({@code "root/api/billing"})
+ * and when it happened, on the clock of the scheduler that runs restart delays (virtual in
+ * tests that use virtual time).
+ */
+public sealed interface SupervisionEvent {
+
+    /** @return the path of the child (component or supervisor) in its tree */
+    String path();
+
+    /** @return when it happened */
+    Instant timestamp();
+
+    /**
+     * A child's first incarnation started.
+     *
+     * @param path the child's path
+     * @param timestamp when
+     */
+    record Started(String path, Instant timestamp) implements SupervisionEvent {
+    }
+
+    /**
+     * An incarnation ended abnormally: its handler threw, returned an error, passed its
+     * processing timeout, or its health check failed.
+     *
+     * @param path the child's path
+     * @param timestamp when
+     * @param cause the failure
+     * @param message the message being handled, or null when none was (a health check)
+     */
+    record Crashed(String path, Instant timestamp, Throwable cause, @Nullable Object message)
+            implements SupervisionEvent {
+    }
+
+    /**
+     * A child will be restarted after {@code delay}.
+     *
+     * @param path the child's path
+     * @param timestamp when
+     * @param attempt the restart's number in a row, from 1; the backoff sequence follows it
+     * @param delay the wait before the next incarnation starts
+     * @param cause why the last incarnation ended
+     */
+    record Restarting(String path, Instant timestamp, long attempt, Duration delay, Throwable cause)
+            implements SupervisionEvent {
+    }
+
+    /**
+     * A new incarnation started after a restart.
+     *
+     * @param path the child's path
+     * @param timestamp when
+     * @param restarts how many restarts this child has had in all
+     */
+    record Restarted(String path, Instant timestamp, long restarts) implements SupervisionEvent {
+    }
+
+    /**
+     * A child stopped for good: normal exit without restart, shutdown, or removal.
+     *
+     * @param path the child's path
+     * @param timestamp when
+     * @param reason why, in words
+     */
+    record Stopped(String path, Instant timestamp, String reason) implements SupervisionEvent {
+    }
+
+    /**
+     * A child gave up: its restart limit was reached, its supervisor's intensity was
+     * exceeded, or its policy forbids a restart after a crash.
+     *
+     * @param path the child's path
+     * @param timestamp when
+     * @param cause why, for example a {@link RestartLimitExceededException}
+     */
+    record Failed(String path, Instant timestamp, Throwable cause) implements SupervisionEvent {
+    }
+
+    /**
+     * A supervisor gave up and passed the failure to its parent (or, at the root, the
+     * tree terminated).
+     *
+     * @param path the supervisor's path
+     * @param timestamp when
+     * @param cause the failure it escalates
+     */
+    record Escalated(String path, Instant timestamp, Throwable cause) implements SupervisionEvent {
+    }
+
+    /**
+     * A liveness probe failed.
+     *
+     * @param path the component's path
+     * @param timestamp when
+     * @param consecutiveFailures failures in a row so far, including this one
+     * @param reason why, in words (timed out, probe answered false, probe failed)
+     */
+    record HealthCheckFailed(String path, Instant timestamp, int consecutiveFailures, String reason)
+            implements SupervisionEvent {
+    }
+
+    /**
+     * A message that will not be handled.
+     *
+     * @param path the component's path
+     * @param timestamp when
+     * @param message the message
+     * @param reason why it will not be handled
+     * @param cause the failure behind it, if any
+     */
+    record DeadLetter(String path, Instant timestamp, Object message, DeadLetterReason reason,
+            @Nullable Throwable cause) implements SupervisionEvent {
+    }
+
+    /**
+     * A circuit breaker that guards calls to a component changed state.
+     *
+     * @param path the guarded component's path
+     * @param timestamp when
+     * @param breaker the breaker's name
+     * @param fromState the state it left (for example {@code CLOSED})
+     * @param toState the state it entered (for example {@code OPEN})
+     */
+    record CircuitStateChanged(String path, Instant timestamp, String breaker, String fromState, String toState)
+            implements SupervisionEvent {
+    }
+}

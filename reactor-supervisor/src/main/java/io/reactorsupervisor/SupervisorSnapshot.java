@@ -1,0 +1,116 @@
+package io.reactorsupervisor;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A supervisor and, recursively, its children at the moment of a snapshot, for people
+ * ({@link #render()}) and dashboards.
+ *
+ * @param name the supervisor's name
+ * @param path its path in its tree
+ * @param strategy its supervision strategy
+ * @param state its lifecycle state
+ * @param restarts how many times it was restarted in all by its parent
+ * @param uptime how long its current incarnation has run
+ * @param children its children in start order
+ */
+public record SupervisorSnapshot(String name, String path, SupervisionStrategy strategy, ComponentState state,
+        long restarts, Duration uptime, List<ChildSnapshot> children) implements ChildSnapshot {
+
+    /** Copies the child list, so that a snapshot never changes. */
+    public SupervisorSnapshot {
+        children = List.copyOf(children);
+    }
+
+    @Override
+    public String kind() {
+        return "supervisor";
+    }
+
+    /**
+     * Counts the direct children by state, as Erlang/OTP's {@code count_children}.
+     *
+     * @return how many direct children are in each state; states without children are absent
+     */
+    public Map<ComponentState, Integer> countByState() {
+        Map<ComponentState, Integer> counts = new EnumMap<>(ComponentState.class);
+        for (ChildSnapshot child : children) {
+            counts.merge(child.state(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /**
+     * Finds a descendant by its path relative to this supervisor ({@code "api/billing"}).
+     *
+     * @param relativePath names separated by '/'
+     * @return the child's snapshot
+     * @throws IllegalArgumentException if no such child exists
+     */
+    public ChildSnapshot child(String relativePath) {
+        SupervisorSnapshot current = this;
+        String[] names = relativePath.split("/");
+        for (int i = 0; i < names.length; i++) {
+            ChildSnapshot found = null;
+            for (ChildSnapshot c : current.children) {
+                if (c.name().equals(names[i])) {
+                    found = c;
+                }
+            }
+            if (found == null) {
+                throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path + "'");
+            }
+            if (i == names.length - 1) {
+                return found;
+            }
+            if (!(found instanceof SupervisorSnapshot)) {
+                throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path + "'");
+            }
+            current = (SupervisorSnapshot) found;
+        }
+        throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path + "'");
+    }
+
+    /**
+     * A readable rendering of the tree, one child a line, for example:
+     * <pre>
+     * root [supervisor ONE_FOR_ONE] RUNNING restarts=0 uptime=PT12S
+     * ├─ billing [component] RUNNING restarts=2 mailbox=0 handled=40 dead=1 uptime=PT3S
+     * └─ api [supervisor REST_FOR_ONE] RUNNING restarts=0 uptime=PT12S
+     *    └─ parser [component] RESTARTING restarts=1 mailbox=3 handled=7 dead=0 uptime=PT0S
+     * </pre>
+     *
+     * @return the text, lines separated by '\n'
+     */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        render(this, "", "", sb);
+        return sb.toString();
+    }
+
+    private static void render(ChildSnapshot node, String firstPrefix, String prefix, StringBuilder sb) {
+        sb.append(firstPrefix).append(node.name()).append(" [").append(node.kind());
+        if (node instanceof SupervisorSnapshot) {
+            sb.append(' ').append(((SupervisorSnapshot) node).strategy());
+        }
+        sb.append("] ").append(node.state()).append(" restarts=").append(node.restarts());
+        if (node instanceof ComponentSnapshot) {
+            ComponentSnapshot c = (ComponentSnapshot) node;
+            sb.append(" mailbox=").append(c.mailboxDepth()).append(" handled=").append(c.handled())
+                    .append(" dead=").append(c.deadLetters());
+            c.circuitBreakers().forEach((breaker, state) -> sb.append(" breaker:").append(breaker).append('=')
+                    .append(state));
+        }
+        sb.append(" uptime=").append(node.uptime()).append('\n');
+        if (node instanceof SupervisorSnapshot) {
+            List<ChildSnapshot> children = ((SupervisorSnapshot) node).children();
+            for (int i = 0; i < children.size(); i++) {
+                boolean last = i == children.size() - 1;
+                render(children.get(i), prefix + (last ? "└─ " : "├─ "), prefix + (last ? "   " : "│  "), sb);
+            }
+        }
+    }
+}
