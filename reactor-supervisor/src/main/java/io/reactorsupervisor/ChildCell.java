@@ -49,6 +49,8 @@ abstract class ChildCell {
     volatile boolean launched;
     /** Removed by its supervisor: the next decision stops it for good. */
     volatile boolean removed;
+    /** A graceful stop is under way: incarnations drain the mailbox and end. */
+    volatile boolean stopRequested;
     private volatile @Nullable Disposable pipeline;
     private volatile Sinks.Empty<Void> terminated = Sinks.empty();
 
@@ -69,6 +71,9 @@ abstract class ChildCell {
 
     /** Ends the current incarnation so that the parent can restart it with its siblings. */
     abstract void terminateForRestart();
+
+    /** Stops accepting messages (the first step of a shutdown); what is queued is still handled. */
+    abstract void close();
 
     /** Graceful stop within the deadline; see {@link Supervisor#shutdown(Duration)}. */
     abstract Mono<Void> stop(Duration deadline);
@@ -102,6 +107,7 @@ abstract class ChildCell {
 
     /** Starts a FAILED or STOPPED child again with a new pipeline; its restart window starts over. */
     void revive() {
+        stopRequested = false;
         window.clear();
         attempt = 0;
         startPipeline();
@@ -119,9 +125,7 @@ abstract class ChildCell {
     final void incarnationStarted() {
         incarnationStart = nowNanos();
         incarnationRunning = true;
-        if (state != ComponentState.STOPPING) {
-            state = ComponentState.RUNNING;
-        }
+        state = stopRequested ? ComponentState.STOPPING : ComponentState.RUNNING;
         if (!startedOnce) {
             startedOnce = true;
             tree.publish(new SupervisionEvent.Started(path, Tree.now()));

@@ -7,6 +7,7 @@ import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -74,6 +75,8 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
 
     private @Nullable Map<String, String> circuits;
     private volatile Sinks.@Nullable Empty<Void> stopSignal;
+    /** The tree is shutting down: refuse new messages, while what is queued still gets handled. */
+    private volatile boolean closed;
     private volatile @Nullable Disposable stopDeadline;
 
     ComponentCell(ComponentSpec<?, ?> spec, SupervisorCell parent, Tree tree) {
@@ -138,11 +141,12 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
     /** @return null if accepted, otherwise the reason it was refused (already dead-lettered) */
     private @Nullable RuntimeException offer(Object item, Object message) {
         ComponentState s = state;
-        if (s == ComponentState.STOPPING || s.isTerminal()) {
+        if (closed || s.isTerminal()) {
             DeadLetterReason reason = s == ComponentState.FAILED ? DeadLetterReason.COMPONENT_FAILED
                     : terminalReason;
             deadLetter(message, reason, terminalCause);
-            return new ComponentUnavailableException(path, s, terminalCause);
+            return new ComponentUnavailableException(path, closed && !s.isTerminal() ? ComponentState.STOPPING : s,
+                    terminalCause);
         }
         if (DEPTH.incrementAndGet(this) > capacity) {
             DEPTH.decrementAndGet(this);
@@ -244,7 +248,9 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
                 } else {
                     item = queue.poll();
                     if (item == null) {
-                        if (state == ComponentState.STOPPING) {
+                        if (stopRequested) {
+                            flushPolled(polled);
+                            polled = 0;
                             endIncarnation(inc, null);
                             continue;
                         }
@@ -266,9 +272,14 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
                 }
             }
         } finally {
-            if (polled != 0) {
-                DEPTH.addAndGet(this, -polled);
-            }
+            flushPolled(polled);
+        }
+    }
+
+    /** The drain loop counts what it polls and updates the depth once per batch, and before it signals an end. */
+    private void flushPolled(int polled) {
+        if (polled != 0) {
+            DEPTH.addAndGet(this, -polled);
         }
     }
 
@@ -517,7 +528,11 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         if (deadline != null) {
             deadline.dispose();
         }
-        signalDrain(); // flush the mailbox as dead letters
+        // flush the mailbox as dead letters now, before anyone hears that the component ended
+        // (unless a handler still holds the drain: it flushes when it returns)
+        if (WIP.getAndIncrement(this) == 0) {
+            run();
+        }
         if (signal != null) {
             signal.tryEmitEmpty();
         }
@@ -533,6 +548,12 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
     }
 
     @Override
+    void close() {
+        terminalReason = DeadLetterReason.SHUT_DOWN;
+        closed = true;
+    }
+
+    @Override
     synchronized Mono<Void> stop(Duration deadline) {
         if (stopSignal != null) {
             return stopSignal.asMono();
@@ -543,18 +564,20 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             signal.tryEmitEmpty();
             return signal.asMono();
         }
-        terminalReason = DeadLetterReason.SHUT_DOWN;
-        terminalCause = null;
-        state = ComponentState.STOPPING;
-        if (current == null) {
-            // waiting for a restart delay or a gate: nothing runs, stop now
+        close();
+        stopRequested = true;
+        if (gate != null) {
+            // parked by its supervisor until a group or subtree restart: nothing will drain it, stop now
             disposePipeline();
-            stopped("shut down while restarting");
-        } else {
-            stopDeadline = timer().schedule(this::deadlinePassed, deadline.toNanos(),
-                    java.util.concurrent.TimeUnit.NANOSECONDS);
-            signalDrain();
+            stopped("shut down while waiting for its supervisor");
+            return signal.asMono();
         }
+        if (current != null) {
+            state = ComponentState.STOPPING;
+        }
+        // a component waiting out a restart delay drains once restarted, within the same deadline
+        stopDeadline = timer().schedule(this::deadlinePassed, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        signalDrain();
         return signal.asMono();
     }
 
@@ -578,6 +601,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         synchronized (this) {
             stopSignal = null;
             stopDeadline = null;
+            closed = false;
             terminalReason = DeadLetterReason.COMPONENT_STOPPED;
             terminalCause = null;
         }

@@ -70,8 +70,10 @@ public interface Supervisor {
     Supervisor supervisor(String relativePath);
 
     /**
-     * The events of the whole tree, hot: a subscriber sees what happens after it subscribes.
-     * A subscriber that does not keep up misses events (best effort) rather than slowing the
+     * The events of the whole tree. A subscriber first receives the most recent events
+     * (up to 256, so that one subscribing right after {@code start()} sees the children
+     * start), then every event as it happens, with no gap or duplicate between the two. A
+     * subscriber that does not keep up misses events (best effort) rather than slowing the
      * tree down; subscribers must not block. Completes when the tree has terminated.
      *
      * @return the event stream

@@ -134,9 +134,10 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         if (state == ComponentState.FAILED) {
             return Mono.error(new Signals.GiveUp(new ComponentUnavailableException(path, state, this.failure)));
         }
-        if (state == ComponentState.STOPPED || state == ComponentState.STOPPING) {
-            return Mono.error(new Signals.Stop("its supervisor is shutting down"));
+        if (state == ComponentState.STOPPED) {
+            return Mono.error(new Signals.Stop("its supervisor has stopped"));
         }
+        // while stopping, a crashed child is still restarted as usual, to drain its mailbox within the deadline
         if (child.removed) {
             return Mono.error(new Signals.Stop("removed by its supervisor"));
         }
@@ -342,6 +343,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
                 return stopMono;
             }
             state = ComponentState.STOPPING;
+            close();
             reversed = new ArrayList<>(children);
             Collections.reverse(reversed);
             long deadlineAt = nowNanos() + deadline.toNanos();
@@ -354,6 +356,13 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         }
         m.subscribe(null, e -> Tree.LOG.error("'{}': shutdown failed", path, e));
         return m;
+    }
+
+    @Override
+    synchronized void close() {
+        for (ChildCell c : children) {
+            c.close();
+        }
     }
 
     private void finishStop() {
