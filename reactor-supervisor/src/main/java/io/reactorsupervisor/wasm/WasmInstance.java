@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Time budget.</b> Each call runs under the module's wall-clock budget; a guest that
  * overruns it is stopped by interrupting the calling thread, and the interrupt flag is cleared
- * before the call throws. An interrupt that did not come from the budget (say, the caller is
+ * before the call throws (a call that completes just as its budget runs out returns normally,
+ * with the flag cleared too). An interrupt that did not come from the budget (say, the caller is
  * being shut down) also stops the guest: the call throws a {@link WasmTrapException} of kind
  * {@link TrapKind#OTHER} and leaves that interrupt flag set, since it belongs to whoever
  * interrupted.
@@ -40,7 +41,6 @@ public final class WasmInstance implements AutoCloseable {
     private static final int CLOSED = 3;
 
     private final WasmModule module;
-    private final Instance instance;
     private final Memory memory;
     private final ExportFunction alloc;
     private final ExportFunction handler;
@@ -50,7 +50,6 @@ public final class WasmInstance implements AutoCloseable {
 
     private WasmInstance(WasmModule module, Instance instance) {
         this.module = module;
-        this.instance = instance;
         this.memory = instance.memory();
         this.alloc = instance.export(ModuleCheck.ALLOC);
         this.handler = instance.export(module.handlerExport());

@@ -145,6 +145,19 @@ class WasmInstanceTest {
     }
 
     @Test
+    void aTrapInHealthIsThrownAndPoisonsTheInstance() {
+        WasmInstance instance = Wat.module("health-traps").build().newInstance();
+
+        assertThatThrownBy(instance::healthy)
+                .isInstanceOfSatisfying(WasmTrapException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(TrapKind.DIVIDE_BY_ZERO);
+                    assertThat(e.exportName()).isEqualTo("health");
+                })
+                .hasMessage("wasm trap in 'health': integer divide by zero");
+        assertThat(instance.isPoisoned()).isTrue();
+    }
+
+    @Test
     void aModuleWithoutAHealthExportIsAlwaysHealthy() {
         assertThat(Wat.module("traps").handlerExport("noReply").build().newInstance().healthy()).isTrue();
     }
@@ -161,6 +174,16 @@ class WasmInstanceTest {
                 .withCause(trap);
         assertThatIllegalStateException().isThrownBy(instance::healthy).withCause(trap);
         assertThat(instance).hasToString("WasmInstance[poisoned, memoryPages=1, " + counter + "]");
+    }
+
+    @Test
+    void anInstanceDescribesItsStateAndModule() {
+        WasmInstance instance = echo.newInstance();
+
+        assertThat(instance.module()).isSameAs(echo);
+        assertThat(instance).hasToString("WasmInstance[idle, memoryPages=1, " + echo + "]");
+        instance.close();
+        assertThat(instance).hasToString("WasmInstance[closed, memoryPages=1, " + echo + "]");
     }
 
     @Test
