@@ -12,6 +12,15 @@ import org.jspecify.annotations.Nullable;
  * One instance of a {@link WasmModule}: its own linear memory, globals and tables, shared with
  * nothing. This is a component incarnation's state; when the incarnation ends, drop it.
  *
+ * <p>As a component's state, a fresh instance per incarnation:
+ *
+ * <pre>{@code
+ * ComponentSpec.<String, String, WasmInstance>named("greeter")
+ *     .state(module::newInstance)
+ *     .syncHandler(WasmInstance.handler(WasmCodec.utf8(), WasmCodec.utf8()))
+ *     .build();
+ * }</pre>
+ *
  * <p><b>Not thread-safe: one call at a time.</b> A call made while another is in progress (from
  * another thread, or re-entrantly from a host function) is refused with
  * {@link IllegalStateException} rather than corrupting the guest. Successive calls may come from

@@ -35,10 +35,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * WasmModule module = WasmModule.builder()
- *     .resource("wasm/billing.wasm")
+ *     .resource("wasm/echo.wasm")
  *     .memoryLimitPages(64)
  *     .timeBudget(Duration.ofMillis(200))
- *     .grant(logFunction)
+ *     .grant(log)                       // a com.dylibso.chicory.runtime.HostFunction
  *     .build();
  *
  * try (WasmInstance instance = module.newInstance()) {

@@ -13,7 +13,10 @@ public final class WasmTrapException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** What stopped the guest. */
     private final TrapKind kind;
+
+    /** The export that was running. */
     private final String exportName;
 
     WasmTrapException(TrapKind kind, String exportName, String detail, Throwable cause) {
