@@ -133,6 +133,19 @@ class WasmInstanceTest {
     }
 
     @Test
+    void aTrapInTheStartFunctionFailsNewInstance() {
+        WasmModule module = Wat.module("start-traps").build();
+
+        assertThatThrownBy(module::newInstance)
+                .isInstanceOfSatisfying(WasmTrapException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(TrapKind.UNREACHABLE);
+                    assertThat(e.exportName()).isEqualTo("start");
+                })
+                .hasMessage("wasm trap in 'start': Trapped on unreachable instruction")
+                .hasCauseInstanceOf(com.dylibso.chicory.wasm.UninstantiableException.class);
+    }
+
+    @Test
     void healthCallsTheHealthExport() {
         WasmModule sickener = Wat.module("echo").handlerExport("sicken").build();
         WasmInstance instance = sickener.newInstance();
