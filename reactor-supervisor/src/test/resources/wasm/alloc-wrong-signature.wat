@@ -1,0 +1,6 @@
+;; alloc takes an i64.
+(module
+  (memory (export "memory") 1 1)
+  (func (export "alloc") (param $len i64) (result i32) (i32.const 1024))
+  (func (export "handle") (param $ptr i32) (param $len i32) (result i64) (i64.const 0))
+)

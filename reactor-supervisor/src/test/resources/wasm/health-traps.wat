@@ -1,0 +1,7 @@
+;; health divides by zero.
+(module
+  (memory (export "memory") 1 1)
+  (func (export "alloc") (param $len i32) (result i32) (i32.const 1024))
+  (func (export "handle") (param $ptr i32) (param $len i32) (result i64) (i64.const 0))
+  (func (export "health") (result i32) (i32.div_u (i32.const 1) (i32.const 0)))
+)

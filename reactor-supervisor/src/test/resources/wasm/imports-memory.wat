@@ -1,0 +1,7 @@
+;; Imports its memory instead of defining it.
+(module
+  (import "env" "memory" (memory 1))
+  (export "memory" (memory 0))
+  (func (export "alloc") (param $len i32) (result i32) (i32.const 1024))
+  (func (export "handle") (param $ptr i32) (param $len i32) (result i64) (i64.const 0))
+)
