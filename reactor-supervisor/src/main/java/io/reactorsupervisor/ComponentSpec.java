@@ -187,7 +187,8 @@ public final class ComponentSpec<M, R> implements ChildSpec {
 
         /**
          * The factory of the component's private state, called at the start of every
-         * incarnation. Required.
+         * incarnation. Required. A state that is {@link AutoCloseable} is closed when its
+         * incarnation ends, whatever the reason.
          *
          * @param stateFactory creates a fresh state; an exception it throws crashes the incarnation
          * @return this builder

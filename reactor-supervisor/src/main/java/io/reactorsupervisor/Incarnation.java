@@ -61,6 +61,13 @@ final class Incarnation implements Subscription {
     boolean end() {
         if (ENDED.compareAndSet(this, 0, 1)) {
             stopTimers();
+            if (state instanceof AutoCloseable) {
+                try {
+                    ((AutoCloseable) state).close();
+                } catch (Exception e) {
+                    Tree.LOG.warn("closing the state of an ended incarnation failed", e);
+                }
+            }
             return true;
         }
         return false;

@@ -177,6 +177,36 @@ class ComponentTest extends VirtualTimeTest {
     }
 
     @Test
+    void aClosableStateIsClosedWhenItsIncarnationEnds() {
+        List<Integer> closed = new ArrayList<>();
+        AtomicInteger created = new AtomicInteger();
+        final class Resource implements AutoCloseable {
+            final int id = created.incrementAndGet();
+
+            @Override
+            public void close() {
+                closed.add(id);
+            }
+        }
+        ComponentSpec<String, Integer> spec = ComponentSpec.<String, Integer, Resource>named("c")
+                .state(Resource::new)
+                .syncHandler((r, m) -> {
+                    if (m.equals("boom")) {
+                        throw new IllegalStateException("boom");
+                    }
+                    return r.id;
+                })
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, Integer> ref = root.ref(spec);
+        ref.tell("boom");
+        assertThat(closed).containsExactly(1);
+        StepVerifier.create(ref.ask("id")).expectNext(2).verifyComplete();
+        StepVerifier.create(root.shutdown(Duration.ofSeconds(1))).verifyComplete();
+        assertThat(closed).containsExactly(1, 2);
+    }
+
+    @Test
     void aSyncHandlerReturningNullRepliesEmpty() {
         ComponentSpec<String, Void> spec = ComponentSpec.<String, Void, Object>named("c")
                 .state(Object::new)
