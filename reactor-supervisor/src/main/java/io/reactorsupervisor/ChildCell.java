@@ -1,9 +1,11 @@
 package io.reactorsupervisor;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -43,6 +45,7 @@ abstract class ChildCell {
     RestartWindow window;
     long attempt;
     Sinks.@Nullable One<Boolean> gate;
+    private volatile @Nullable List<Runnable> afterDecision;
 
     private volatile boolean startedOnce;
     /** Whether a pipeline was ever started (the first may fail before its incarnation starts). */
@@ -119,6 +122,29 @@ abstract class ChildCell {
         gate = g;
         state = ComponentState.RESTARTING;
         return g.asMono();
+    }
+
+    /**
+     * Ends the current incarnation with {@code signal} for the parent to decide on, then runs
+     * what that decision left to do. {@code FluxRetryWhen} hands the signal to the companion
+     * before it requests the companion's next trigger, so a restart this child's own decision
+     * triggers (the opening of a group restart) must wait until {@code onError} has returned,
+     * or this child would restart after its siblings instead of in start order.
+     */
+    final void signalEnd(CoreSubscriber<? super Void> actual, Throwable signal) {
+        actual.onError(signal);
+        List<Runnable> after = afterDecision;
+        if (after != null) {
+            afterDecision = null;
+            after.forEach(Runnable::run);
+        }
+    }
+
+    /** Under the parent's lock, during this child's decision: run these once its end signal has returned. */
+    final void afterDecision(List<Runnable> actions) {
+        if (!actions.isEmpty()) {
+            afterDecision = actions;
+        }
     }
 
     /** Called by an incarnation when it starts. */

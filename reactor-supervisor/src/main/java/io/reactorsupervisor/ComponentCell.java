@@ -181,7 +181,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             Incarnation inc = current;
             if (inc != null && inc.end()) {
                 current = null;
-                inc.actual.onError(new Signals.GiveUp(e));
+                signalEnd(inc.actual, new Signals.GiveUp(e));
             }
             WIP.set(this, 0);
         }
@@ -417,7 +417,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
                 deadLetter(item, DeadLetterReason.CRASHED, cause);
             }
         }
-        inc.actual.onError(cause);
+        signalEnd(inc.actual, cause);
     }
 
     /** Ends an incarnation: normally (null: complete) or with a signal for the supervisor. */
@@ -429,7 +429,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         if (signal == null) {
             inc.actual.onComplete();
         } else {
-            inc.actual.onError(signal);
+            signalEnd(inc.actual, signal);
         }
     }
 
@@ -488,7 +488,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             failed.end();
             tree.publish(new SupervisionEvent.Crashed(path, Tree.now(), t, null));
             Tree.LOG.warn("'{}': state factory failed", path, t);
-            actual.onError(t);
+            signalEnd(actual, t);
             return;
         }
         Incarnation inc = new Incarnation(actual, freshState, this);

@@ -145,7 +145,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
             // this supervisor is being restarted, or the child is part of a group restart
             Mono<Boolean> wait = child.awaitGate();
             if (group != null && group.pending.remove(child)) {
-                effects.addAll(tryOpen(group));
+                child.afterDecision(tryOpen(group));
             }
             return wait;
         }
@@ -213,7 +213,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         Mono<Boolean> wait = crashed.awaitGate();
         if (delay.isZero()) {
             g.delayElapsed = true;
-            effects.addAll(tryOpen(g));
+            crashed.afterDecision(tryOpen(g));
         } else {
             crashed.timer().schedule(() -> {
                 List<Runnable> open;
@@ -276,7 +276,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         Tree.LOG.error("'{}' escalates: {}", path, cause.getCause().toString());
         effects.forEach(Runnable::run);
         if (inc != null && inc.end()) {
-            inc.actual.onError(cause);
+            signalEnd(inc.actual, cause);
         }
     }
 
@@ -299,7 +299,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         }
         effects.forEach(Runnable::run);
         if (inc != null && inc.end()) {
-            inc.actual.onError(new Signals.Terminated("restarted by its supervisor"));
+            signalEnd(inc.actual, new Signals.Terminated("restarted by its supervisor"));
         }
     }
 
