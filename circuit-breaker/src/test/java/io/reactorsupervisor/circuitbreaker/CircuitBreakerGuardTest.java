@@ -13,6 +13,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.reactorsupervisor.ComponentRef;
 import io.reactorsupervisor.ComponentState;
 import org.junit.jupiter.api.Test;
@@ -136,8 +137,7 @@ class CircuitBreakerGuardTest {
         assertThat(template.timeLimiter(TimeLimiter.ofDefaults())).isNotSameAs(template);
         assertThat(template.bulkhead(Bulkhead.ofDefaults("bh"))).isNotSameAs(template);
         assertThat(template).hasToString("CircuitBreakerGuard[root/b, breaker none, fallback]");
-        assertThat(withCb.timeLimiter(TimeLimiter.of("tl", io.github.resilience4j.timelimiter.TimeLimiterConfig
-                .ofDefaults())).bulkhead(Bulkhead.ofDefaults("bh")))
+        assertThat(withCb.timeLimiter(TimeLimiter.of("tl", TimeLimiterConfig.ofDefaults())).bulkhead(Bulkhead.ofDefaults("bh")))
                 .hasToString("CircuitBreakerGuard[root/b, breaker 'cb', fallback, timeLimiter 'tl', bulkhead 'bh']");
     }
 

@@ -11,6 +11,7 @@ import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.reactorsupervisor.ComponentState;
@@ -210,7 +211,7 @@ class GuardedRefTest {
     void withResilience4jsDefaultTimestampFunctionTheClockDoesNotTimeCalls() {
         // only the clock is virtual: calls are timed with System.nanoTime(), so 5 s of
         // virtual time take a few real microseconds and no call is slow
-        CircuitBreaker cb = CircuitBreaker.of("b", io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+        CircuitBreaker cb = CircuitBreaker.of("b", CircuitBreakerConfig.custom()
                 .clock(new SchedulerClock(vts))
                 .slowCallDurationThreshold(Duration.ofSeconds(1))
                 .build());
@@ -320,6 +321,27 @@ class GuardedRefTest {
                 .expectComplete()
                 .verify(VERIFY);
         assertThat(cb.getState()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
+    void trialCallThatGetsNoReplyIsEndedByTheTimeLimiterSoTheBreakerLeavesHalfOpen() {
+        // a hung call is neither answered nor cancelled: only a timeout frees its permission
+        GuardedRef<String, String> guarded = CircuitBreakerGuard.of(target.ref)
+                .circuitBreaker(Breakers.breaker("b", clock, 1))
+                .timeLimiter(TimeLimiter.of(Duration.ofSeconds(1)))
+                .build();
+        CircuitBreaker cb = guarded.circuitBreaker();
+        cb.transitionToOpenState();
+        clock.advance(Breakers.WAIT_IN_OPEN.plusMillis(1));
+
+        StepVerifier.create(guarded.ask("slow"))
+                .then(() -> assertThat(cb.getState()).isEqualTo(State.HALF_OPEN))
+                .then(() -> vts.advanceTimeBy(Duration.ofSeconds(1)))
+                .expectError(TimeoutException.class)
+                .verify(VERIFY);
+
+        assertThat(cb.getState()).isEqualTo(State.OPEN);
+        assertThat(target.transitions()).endsWith("b:OPEN->HALF_OPEN", "b:HALF_OPEN->OPEN");
     }
 
     @Test

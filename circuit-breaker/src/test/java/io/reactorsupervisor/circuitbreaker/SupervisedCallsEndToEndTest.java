@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -101,7 +102,7 @@ class SupervisedCallsEndToEndTest {
         StepVerifier.create(refA.ask("m7")).expectNext("a(b:m7)").expectComplete().verify(VERIFY);
 
         assertThat(cb.getState()).isEqualTo(State.CLOSED);
-        assertThat(snapshot(root, "b").circuitBreakers()).isEqualTo(java.util.Map.of("b", "CLOSED"));
+        assertThat(snapshot(root, "b").circuitBreakers()).isEqualTo(Map.of("b", "CLOSED"));
         ComponentSnapshot aNow = snapshot(root, "a");
         assertThat(aNow.restarts()).isZero();
         assertThat(aNow.state()).isEqualTo(ComponentState.RUNNING);

@@ -71,7 +71,10 @@ final class Target {
         return out;
     }
 
+    /** Shuts the tree down on virtual time: a message still in progress gets the 1 s deadline. */
     void shutdown() {
-        root.shutdown(Duration.ofSeconds(1)).block(Duration.ofSeconds(5));
+        Mono<Void> done = root.shutdown(Duration.ofSeconds(1));
+        vts.advanceTimeBy(Duration.ofSeconds(1));
+        done.block(Duration.ofSeconds(5));
     }
 }
