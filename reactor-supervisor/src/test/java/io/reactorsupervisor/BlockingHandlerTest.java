@@ -56,8 +56,9 @@ class BlockingHandlerTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void aHungSynchronousHandlerIsInterruptedAndTheNextIncarnationRunsOnAnotherThread() {
+    void aHungSynchronousHandlerIsInterruptedAndTheNextIncarnationRunsOnAnotherThread() throws Exception {
         AtomicInteger interrupted = new AtomicInteger();
+        CountDownLatch interruptSeen = new CountDownLatch(1);
         List<Boolean> interruptFlagAfterwards = new CopyOnWriteArrayList<>();
         ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
                 .state(Object::new)
@@ -67,6 +68,7 @@ class BlockingHandlerTest {
                             new CountDownLatch(1).await();
                         } catch (InterruptedException e) {
                             interrupted.incrementAndGet();
+                            interruptSeen.countDown();
                             throw new IllegalStateException("interrupted", e);
                         }
                     }
@@ -82,6 +84,8 @@ class BlockingHandlerTest {
             ComponentRef<String, String> ref = root.ref(spec);
             ref.tell("hang");
             assertThat(ref.ask("next").block(Duration.ofSeconds(10))).isEqualTo("next");
+            // the abandoned thread wakes up on its own time: the new incarnation may answer first
+            assertThat(interruptSeen.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(interrupted).hasValue(1);
             assertThat(((ComponentSnapshot) root.snapshot().child("c")).restarts()).isEqualTo(1);
             // the pooled thread that was interrupted was left clean for whatever runs next
