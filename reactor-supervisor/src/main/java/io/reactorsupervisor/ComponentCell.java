@@ -178,12 +178,12 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         } catch (RejectedExecutionException e) {
             // the scheduler was disposed: nothing can run the handler any more
             Tree.LOG.error("'{}': its scheduler rejected the drain task; failing the component", path, e);
+            WIP.set(this, 0); // nothing drains now: let the failure flush the mailbox inline
             Incarnation inc = current;
             if (inc != null && inc.end()) {
                 current = null;
                 signalEnd(inc.actual, new Signals.GiveUp(e));
             }
-            WIP.set(this, 0);
         }
     }
 
@@ -292,7 +292,12 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         Object message = item instanceof Ask ? ((Ask) item).message : item;
         if (syncHandler != null) {
             Object reply;
-            inc.enterHandler(item, deliveries);
+            if (!inc.enterHandler(item, deliveries)) {
+                // killed between two messages: the item goes to the next incarnation, first
+                redeliverItem = item;
+                redeliverCount = deliveries;
+                return true;
+            }
             try {
                 reply = syncHandler.apply(inc.state, message);
             } catch (Throwable t) {

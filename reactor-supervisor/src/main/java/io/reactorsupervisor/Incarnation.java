@@ -91,16 +91,21 @@ final class Incarnation implements Subscription {
 
     // ------------------------------------------------------------------ kills
 
-    void enterHandler(Object item, int deliveries) {
+    /** @return false if this incarnation was killed before the handler could start: the item stays queued */
+    boolean enterHandler(Object item, int deliveries) {
         if (!killable) {
-            return;
+            return true;
         }
         synchronized (this) {
+            if (isEnded()) {
+                return false;
+            }
             runner = Thread.currentThread();
             runningItem = item;
             runningDeliveries = deliveries;
         }
         startTimeout(item, deliveries);
+        return true;
     }
 
     /** @return false if the handler was killed meanwhile: the drain loop must abandon its thread */
@@ -162,10 +167,11 @@ final class Incarnation implements Subscription {
                 runningItem = null;
             }
         }
+        ComponentCell.InFlight cancelled = null;
         if (!abandoned) {
             ComponentCell.InFlight f = inFlight;
             if (f != null && f.cancel()) {
-                inFlight = null;
+                cancelled = f;
                 if (!(f.item instanceof ComponentCell.Probe)) {
                     item = f.item;
                     deliveries = f.deliveries;
@@ -173,6 +179,9 @@ final class Incarnation implements Subscription {
             }
         }
         c.crashed(this, item, deliveries, cause);
+        if (cancelled != null) {
+            inFlight = null; // only now: the drain loop must not see this incarnation idle before it has ended
+        }
         if (abandoned) {
             c.takeOverDrain();
         } else {
