@@ -696,11 +696,12 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
 
         @Override
         public void onNext(Object v) {
-            value = v;
+            value = Objects.requireNonNull(v, "onNext"); // rule 2.13
         }
 
         @Override
         public void onError(Throwable e) {
+            Objects.requireNonNull(e, "onError"); // rule 2.13, before anything ends the incarnation
             if (DONE.compareAndSet(this, 0, 1)) {
                 inc.stopTimeout();
                 // end the incarnation (a crash) before releasing the drain loop
