@@ -343,7 +343,13 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         InFlight f = new InFlight(this, inc, item, deliveries);
         inc.inFlight = f;
         inc.startTimeout(item, deliveries);
-        mono.subscribe(f);
+        try {
+            mono.subscribe(f);
+        } catch (Throwable t) {
+            // Reactor rethrows JVM-fatal errors (StackOverflowError, LinkageError, ...) out of
+            // subscribe instead of signalling them: a crash like any other, or the drain would be lost
+            f.onError(t);
+        }
         f.subscribed();
     }
 
