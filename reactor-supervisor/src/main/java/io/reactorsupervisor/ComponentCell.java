@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -334,7 +335,8 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             try {
                 reply = ((Callable<?>) mono).call();
             } catch (Throwable t) {
-                failedReply(inc, item, deliveries, t);
+                // Mono.error(anError).call() throws the Error wrapped by Exceptions.propagate
+                failedReply(inc, item, deliveries, Exceptions.unwrap(t));
                 return;
             }
             replied(item, reply);
