@@ -35,8 +35,10 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Delays run on {@link #withScheduler(Scheduler) a scheduler} that is looked up when a
  * restart is scheduled, not when the strategy is built: by default
- * {@link Schedulers#parallel()}, which {@code StepVerifier.withVirtualTime} replaces with
- * virtual time.
+ * {@link Schedulers#single()}, which {@code StepVerifier.withVirtualTime} replaces with
+ * virtual time. The same scheduler runs the component's health checks, processing timeouts
+ * and shutdown deadline; by default it is not one that runs handlers, so that a handler
+ * blocking a thread of {@link Schedulers#parallel()} cannot hold up the check that stops it.
  */
 public final class RestartStrategy {
 
@@ -151,9 +153,13 @@ public final class RestartStrategy {
     }
 
     /**
-     * Run restart delays on this scheduler instead of {@link Schedulers#parallel()}.
+     * Run restart delays on this scheduler instead of {@link Schedulers#single()}. It also
+     * runs the health checks, processing timeouts and shutdown deadline of a component that
+     * uses this strategy: a scheduler that runs handlers too would let a hung handler hold up
+     * the very timer meant to stop it.
      *
-     * @param scheduler the scheduler for delays and for the clock of restart limits
+     * @param scheduler the scheduler for delays, for the component's timers and for the clock
+     *     of restart limits
      * @return a copy that uses this scheduler
      */
     public RestartStrategy withScheduler(Scheduler scheduler) {
@@ -221,9 +227,14 @@ public final class RestartStrategy {
         return jitter;
     }
 
-    /** Resolved when a restart is scheduled, so that virtual time can replace it in tests. */
+    /**
+     * Resolved when a restart is scheduled, so that virtual time can replace it in tests. Not
+     * {@link Schedulers#parallel()}, where handlers run by default: a synchronous handler
+     * hung on a parallel worker blocks every timer queued on that worker, health checks
+     * included.
+     */
     Scheduler scheduler() {
-        return scheduler != null ? scheduler : Schedulers.parallel();
+        return scheduler != null ? scheduler : Schedulers.single();
     }
 
     @Override
