@@ -180,7 +180,28 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         if (sspec.strategy() == SupervisionStrategy.ONE_FOR_ONE) {
             return delay.isZero() ? RESTART_NOW : Mono.delay(delay, child.timer());
         }
+        if (group != null) {
+            // a group restart is under way and this child is not in it: widen it, or its members wait forever
+            return joinGroup(group, child, effects);
+        }
         return groupRestart(child, delay, effects);
+    }
+
+    /** A child outside a group restart in progress crashed: it and the siblings it affects restart with that group. */
+    private Mono<Boolean> joinGroup(Group g, ChildCell crashed, List<Runnable> effects) {
+        int index = children.indexOf(crashed);
+        List<ChildCell> others = new ArrayList<>();
+        for (int i = 0; i < children.size(); i++) {
+            ChildCell c = children.get(i);
+            boolean affected = sspec.strategy() == SupervisionStrategy.ONE_FOR_ALL || i >= index;
+            if (c != crashed && affected && c.state == ComponentState.RUNNING && !g.members.contains(c)) {
+                others.add(c);
+            }
+        }
+        g.members.add(crashed);
+        Collections.reverse(others);
+        stopForGroup(g, others, effects);
+        return crashed.awaitGate();
     }
 
     /** ONE_FOR_ALL and REST_FOR_ONE: stop the others in reverse start order, start all in order after the delay. */
@@ -199,17 +220,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         List<ChildCell> others = new ArrayList<>(members);
         others.remove(crashed);
         Collections.reverse(others);
-        for (ChildCell sibling : others) {
-            if (sibling.spec.restartPolicy() == RestartPolicy.TEMPORARY) {
-                // as in OTP: a temporary child taken down by a sibling's crash is removed, not restarted
-                g.members.remove(sibling);
-                children.remove(sibling);
-                sibling.removed = true;
-            } else {
-                g.pending.add(sibling);
-            }
-            effects.add(sibling::terminateForRestart);
-        }
+        stopForGroup(g, others, effects);
         Mono<Boolean> wait = crashed.awaitGate();
         if (delay.isZero()) {
             g.delayElapsed = true;
@@ -225,6 +236,24 @@ final class SupervisorCell extends ChildCell implements Supervisor {
             }, delay.toNanos(), TimeUnit.NANOSECONDS);
         }
         return wait;
+    }
+
+    /** Under the lock: the siblings a group restart takes down, in the order given (reverse start order). */
+    private void stopForGroup(Group g, List<ChildCell> siblings, List<Runnable> effects) {
+        for (ChildCell sibling : siblings) {
+            if (sibling.spec.restartPolicy() == RestartPolicy.TEMPORARY) {
+                // as in OTP: a temporary child taken down by a sibling's crash is removed, not restarted
+                g.members.remove(sibling);
+                children.remove(sibling);
+                sibling.removed = true;
+            } else {
+                if (!g.members.contains(sibling)) {
+                    g.members.add(sibling);
+                }
+                g.pending.add(sibling);
+            }
+            effects.add(sibling::terminateForRestart);
+        }
     }
 
     /** Under the lock: once the delay has passed and every member has stopped, start them all in order. */
