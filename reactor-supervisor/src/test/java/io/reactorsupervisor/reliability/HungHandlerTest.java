@@ -181,6 +181,8 @@ class HungHandlerTest {
         assertThat(returned).hasValue(1);
         assertThat(ref.ask("b").block(WAIT)).isEqualTo("reply to b");
 
+        // a reply reaches its caller just before the count is updated: shut down, then count
+        root.shutdown(Duration.ofSeconds(5)).block(WAIT);
         ComponentSnapshot snapshot = (ComponentSnapshot) root.snapshot().child("stubborn");
         // every message but the hung one: "a", the polls, "b"
         assertThat(snapshot.handled()).isEqualTo(interruptedAfterwards.size() - 1);
@@ -234,6 +236,8 @@ class HungHandlerTest {
         stuck.get().onError(new IllegalStateException("later still"));
 
         assertThat(ref.ask("b").block(WAIT)).isEqualTo("reply to b");
+        // a reply reaches its caller just before the count is updated: shut down, then count
+        root.shutdown(Duration.ofSeconds(5)).block(WAIT);
         ComponentSnapshot snapshot = (ComponentSnapshot) root.snapshot().child("rogue");
         assertThat(snapshot.handled()).isEqualTo(2);
         assertThat(snapshot.deadLetters()).isEqualTo(1);
@@ -263,6 +267,8 @@ class HungHandlerTest {
         assertThat(first.block(WAIT)).isEqualTo("reply to hang once");
         assertThat(second.block(WAIT)).isEqualTo("reply to behind it");
         assertThat(deliveries).hasValue(2);
+        // a reply reaches its caller just before the count is updated: shut down, then count
+        root.shutdown(Duration.ofSeconds(5)).block(WAIT);
         ComponentSnapshot snapshot = (ComponentSnapshot) root.snapshot().child("retry");
         assertThat(snapshot.handled()).isEqualTo(2);
         assertThat(snapshot.deadLetters()).isZero();

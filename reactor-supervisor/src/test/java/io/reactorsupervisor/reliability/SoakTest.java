@@ -97,7 +97,6 @@ class SoakTest {
             crash(jvmRef, wasmRef, RESTARTS);
             assertThat(reached[0].await(90, TimeUnit.SECONDS)).as("%d restarts", RESTARTS).isTrue();
             long elapsed = System.nanoTime() - start;
-            assertThat(jvmRef.mailboxDepth() + wasmRef.mailboxDepth()).isZero();
 
             long heapAfter = settledHeap();
             Set<String> threadsAfter = threadNames();
