@@ -46,6 +46,10 @@ abstract class ChildCell {
     long attempt;
     Sinks.@Nullable One<Boolean> gate;
     private volatile @Nullable List<Runnable> afterDecision;
+    /** The thread now inside {@link #signalEnd}'s {@code onError}, if any. */
+    private volatile @Nullable Thread signalling;
+    /** What a decision made inside {@link #signalEnd} left to do; only that thread touches it. */
+    private @Nullable List<Runnable> afterSignal;
 
     private volatile boolean startedOnce;
     /** Whether a pipeline was ever started (the first may fail before its incarnation starts). */
@@ -129,13 +133,21 @@ abstract class ChildCell {
      * what that decision left to do. {@code FluxRetryWhen} hands the signal to the companion
      * before it requests the companion's next trigger, so a restart this child's own decision
      * triggers (the opening of a group restart) must wait until {@code onError} has returned,
-     * or this child would restart after its siblings instead of in start order.
+     * or this child would restart after its siblings instead of in start order. (When the
+     * companion is still busy with the previous restart, it decides later; see
+     * {@link #onIncarnationEnded}.)
      */
     final void signalEnd(CoreSubscriber<? super Void> actual, Throwable signal) {
-        actual.onError(signal);
-        List<Runnable> after = afterDecision;
+        Thread previous = signalling;
+        signalling = Thread.currentThread();
+        try {
+            actual.onError(signal);
+        } finally {
+            signalling = previous;
+        }
+        List<Runnable> after = afterSignal;
         if (after != null) {
-            afterDecision = null;
+            afterSignal = null;
             after.forEach(Runnable::run);
         }
     }
@@ -169,7 +181,27 @@ abstract class ChildCell {
             // a root has nobody to restart it
             return Mono.error(failure instanceof Signals.Signal ? failure : new Signals.GiveUp(failure));
         }
-        return parent.decide(this, failure);
+        Mono<?> decision = parent.decide(this, failure);
+        List<Runnable> after = afterDecision;
+        if (after == null) {
+            return decision;
+        }
+        afterDecision = null;
+        if (signalling == Thread.currentThread()) {
+            afterSignal = after; // signalEnd runs it once onError has returned
+            return decision;
+        }
+        // The end was signalled while the companion was still busy with the previous restart (an
+        // incarnation that failed while it started): the companion decides now, on its own stack, and
+        // nobody is in signalEnd to run what is left. The companion subscribes to the decision as soon
+        // as this returns; run it right after that, so that this child restarts in its place in order.
+        return new Mono<Object>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super Object> actual) {
+                decision.subscribe(actual);
+                after.forEach(Runnable::run);
+            }
+        };
     }
 
     /** Cancels the pipeline (a pending restart delay, a wait for a gate, or a running incarnation). */
