@@ -71,6 +71,43 @@ class ReliabilityGroupRestartTest extends VirtualTimeTest {
         }
     }
 
+    /**
+     * The end of an incarnation that fails while its group restart is still opening (here its
+     * state factory throws) reaches the supervisor only once that opening has returned, on
+     * the stack of the restart; the group restart it starts must still open.
+     */
+    @Test
+    void aChildWhoseNextIncarnationFailsAtOnceIsRestartedAgainInsteadOfStranded() {
+        int[] states = new int[1];
+        ComponentSpec<String, String> flaky = ComponentSpec.<String, String, int[]>named("flaky")
+                .state(() -> {
+                    if (++states[0] == 2) {
+                        throw new IllegalStateException("no state this time");
+                    }
+                    return new int[] {states[0]};
+                })
+                .syncHandler((s, m) -> {
+                    if (m.equals("boom")) {
+                        throw new IllegalStateException("boom");
+                    }
+                    return "flaky#" + s[0];
+                })
+                .build();
+        for (SupervisionStrategy strategy : List.of(SupervisionStrategy.REST_FOR_ONE, SupervisionStrategy.ONE_FOR_ALL)) {
+            states[0] = 0;
+            events.clear();
+            Supervisor root = start(Supervisor.named("root").strategy(strategy).child(child("a")).child(flaky));
+            root.<String, String>ref("flaky").tell("boom");
+            advance(Duration.ofSeconds(5));
+            assertThat(root.<String, String>ref("flaky").state()).as("%s", strategy).isEqualTo(ComponentState.RUNNING);
+            StepVerifier.create(root.<String, String>ref("flaky").ask("hello")).expectNext("flaky#3").verifyComplete();
+            assertThat(events(SupervisionEvent.Crashed.class)).extracting(e -> e.cause().getMessage())
+                    .containsExactly("boom", "no state this time");
+            root.shutdown(Duration.ofSeconds(1)).subscribe();
+            advance(Duration.ofSeconds(1));
+        }
+    }
+
     @Test
     void messagesSentDuringTheWidenedRestartAreHandledAfterIt() {
         Supervisor root = start(Supervisor.named("root").strategy(SupervisionStrategy.REST_FOR_ONE)
