@@ -344,6 +344,18 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         }
         InFlight f = new InFlight(this, inc, item, deliveries);
         inc.inFlight = f;
+        if (inc.isEnded()) {
+            // killed while the handler built its Mono, with nothing in flight for the kill to take: the
+            // item goes to the next incarnation first, rather than to a Mono nobody would ever stop
+            if (f.cancel()) {
+                inc.inFlight = null;
+                if (!(item instanceof Probe)) {
+                    redeliverItem = item;
+                    redeliverCount = deliveries;
+                }
+            }
+            return;
+        }
         inc.startTimeout(item, deliveries);
         try {
             mono.subscribe(f);
