@@ -245,6 +245,47 @@ class HungHandlerTest {
         assertThat(events(SupervisionEvent.Crashed.class)).hasSize(1);
     }
 
+    /**
+     * The kill comes while the asynchronous handler is still building its Mono: nothing is in
+     * flight yet for the kill to take. The message must not be left to a Mono subscribed for
+     * an incarnation that has already ended (nobody would ever stop it): the next incarnation
+     * gets it first. The chaos test lost such a message.
+     */
+    @Test
+    void anAsyncHandlerKilledWhileItBuildsItsMonoLosesNothing() throws Exception {
+        CountDownLatch killed = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("slow-to-build")
+                .state(Object::new)
+                .handler((s, m) -> {
+                    if (calls.incrementAndGet() == 1) {
+                        // stuck before the Mono exists, until the health check has killed this incarnation
+                        try {
+                            killed.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return Mono.never();
+                    }
+                    return Mono.just("reply to " + m);
+                })
+                .healthCheck(FAST)
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        subscriptions.add(root.events().ofType(SupervisionEvent.Crashed.class).subscribe(e -> killed.countDown()));
+        ComponentRef<String, String> ref = root.ref(spec);
+
+        assertThat(ref.ask("m").block(WAIT)).isEqualTo("reply to m");
+        assertThat(calls).hasValue(2);
+        assertThat(ref.ask("next").block(WAIT)).isEqualTo("reply to next");
+        root.shutdown(Duration.ofSeconds(5)).block(WAIT);
+        ComponentSnapshot snapshot = (ComponentSnapshot) root.snapshot().child("slow-to-build");
+        assertThat(snapshot.handled()).isEqualTo(2);
+        assertThat(snapshot.deadLetters()).isZero();
+        assertThat(events(SupervisionEvent.Crashed.class)).singleElement()
+                .satisfies(c -> assertThat(c.message()).isNull());
+    }
+
     @Test
     void aHungMessageWithRedeliveryIsHandledOnceByTheNextIncarnation() {
         AtomicInteger deliveries = new AtomicInteger();
