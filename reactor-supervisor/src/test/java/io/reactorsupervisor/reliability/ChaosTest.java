@@ -564,12 +564,15 @@ class ChaosTest {
     /** Where the messages without an outcome are: per component, its state, depth and restarts. */
     private String stuck(Supervisor root) {
         int[] pending = new int[targets.size()];
+        StringBuilder b = new StringBuilder();
         for (int id = 0; id < MESSAGES; id++) {
             if (handled.get(id) + dead.get(id) == 0 && action[id] != 0) {
-                pending[target[id]]++;
+                if (pending[target[id]]++ < 3) {
+                    b.append(String.format("%n  message %d: '%c' to %s, %s, delivered %dx", id, action(id),
+                            targets.get(target[id]).path, asked[id] ? "ask" : "tell", deliveries.get(id)));
+                }
             }
         }
-        StringBuilder b = new StringBuilder();
         for (Target t : targets) {
             if (pending[t.index] > 0) {
                 b.append(String.format("%n  %s: %d pending, %s, depth %d", t.path, pending[t.index], t.ref.state(),
