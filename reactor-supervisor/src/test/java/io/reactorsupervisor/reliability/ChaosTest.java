@@ -28,6 +28,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -603,14 +604,21 @@ class ChaosTest {
         for (boolean a : asked) {
             asks += a ? 1 : 0;
         }
+        Map<Character, Integer> planned = new TreeMap<>();
+        for (byte a : action) {
+            if (a != 0 && a != OK) {
+                planned.merge((char) a, 1, Integer::sum);
+            }
+        }
         return String.format("chaos: seed %d, %,d messages from %d senders to %d components (%,d asks) in %,d ms"
                         + " (sent in %,d ms, %,d messages/s); handled %,d (%,d after a redelivery), dead letters %s;"
                         + " refused at send %,d; crashes %,d, restarts %,d, health checks failed %,d, escalations %,d,"
-                        + " components failed %,d",
+                        + " components failed %,d; planned failures by action %s (c crash, e AssertionError,"
+                        + " x crash once, h hang, H hang once, ! trap, ^ guest stack overflow, ~ guest spin)",
                 SEED, sent, SENDERS, targets.size(), asks, settleNanos / 1_000_000, sendNanos / 1_000_000,
                 sent * 1_000_000_000L / Math.max(1, settleNanos), handledCount, redeliveredThenHandled, deadByReason,
                 refused, count(SupervisionEvent.Crashed.class), count(SupervisionEvent.Restarted.class),
                 count(SupervisionEvent.HealthCheckFailed.class), count(SupervisionEvent.Escalated.class),
-                count(SupervisionEvent.Failed.class));
+                count(SupervisionEvent.Failed.class), planned);
     }
 }
