@@ -1,6 +1,7 @@
 package io.reactorsupervisor.wasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import io.reactorsupervisor.ComponentRef;
@@ -13,11 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -86,6 +90,42 @@ class WasmComponentRealTimeTest {
         assertThat(crashed.message()).isEqualTo("loop");
         assertThat(crashed.cause()).isInstanceOfSatisfying(WasmTrapException.class,
                 trap -> assertThat(trap.kind()).isEqualTo(TrapKind.TIME_BUDGET_EXCEEDED));
+    }
+
+    /**
+     * A processing timeout shorter than the guest's budget kills the incarnation; the kill
+     * interrupts the thread that runs the guest, which stops it, so the abandoned thread goes back
+     * to its pool instead of spinning until the budget runs out.
+     */
+    @Test
+    void aProcessingTimeoutShorterThanTheBudgetStopsTheGuestToo() {
+        WasmModule patient = Wat.module("counter").timeBudget(Duration.ofSeconds(20)).build();
+        List<WasmInstance> instances = new CopyOnWriteArrayList<>();
+        ComponentSpec<String, String> spec = WasmComponent.named("c", patient, WasmCodec.utf8(), WasmCodec.utf8())
+                .state(() -> {
+                    WasmInstance instance = patient.newInstance();
+                    instances.add(instance);
+                    return instance;
+                })
+                .processingTimeout(Duration.ofMillis(100))
+                .build();
+        root = Supervisor.named("root").child(spec).start();
+        ComponentRef<String, String> ref = root.ref(spec);
+
+        StepVerifier.create(ref.ask("loop"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(MessageCrashedException.class)
+                        .hasCauseInstanceOf(TimeoutException.class))
+                .verify(BOUND);
+        StepVerifier.create(ref.ask("count")).expectNext("1").expectComplete().verify(BOUND);
+
+        // the looping guest was stopped by the interrupt, long before its 20 s budget
+        Flux.interval(Duration.ofMillis(1)).filter(i -> instances.get(0).isPoisoned()).next().block(BOUND);
+        assertThat(instances.get(0).isPoisoned()).isTrue();
+        assertThatIllegalStateException().isThrownBy(() -> instances.get(0).handle(new byte[] {'c'}))
+                .withMessage("WasmInstance failed earlier and must be discarded: wasm trap in 'handle': Thread interrupted")
+                .havingCause().isInstanceOfSatisfying(WasmTrapException.class,
+                        trap -> assertThat(trap.kind()).isEqualTo(TrapKind.OTHER));
+        assertThat(instances).hasSize(2);
     }
 
     /**

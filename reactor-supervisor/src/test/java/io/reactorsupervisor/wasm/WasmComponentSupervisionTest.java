@@ -188,6 +188,32 @@ class WasmComponentSupervisionTest extends VirtualTimeTreeTest {
         StepVerifier.create(ref.ask(new byte[] {1})).expectNextMatches(r -> r.length == 0).verifyComplete();
     }
 
+    /**
+     * A failed probe is not a crash in the core, so a guest poisoned by its own {@code health()}
+     * keeps its incarnation until the check gives up on it; a message handed to it meanwhile
+     * crashes it, with the trap as the cause's cause. Documented in {@link WasmComponent#healthProbe()}.
+     */
+    @Test
+    void untilTheHealthCheckGivesUpAMessageToAGuestPoisonedByItsHealthExportCrashesIt() {
+        ComponentSpec<byte[], byte[]> spec = WasmComponent.named("c", healthTraps)
+                .healthCheck(HealthCheck.every(s(1)).withUnhealthyAfter(3))
+                .healthProbe(WasmComponent.healthProbe())
+                .build();
+        ComponentRef<byte[], byte[]> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+        advance(1000);
+
+        StepVerifier.create(ref.ask(new byte[] {1}))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(MessageCrashedException.class)
+                        .cause().isInstanceOf(IllegalStateException.class)
+                        .hasMessage("WasmInstance failed earlier and must be discarded:"
+                                + " wasm trap in 'health': integer divide by zero")
+                        .cause().isInstanceOf(WasmTrapException.class))
+                .verify(Duration.ofSeconds(5));
+        assertThat(kinds("root/c")).containsExactly("Started", "HealthCheckFailed", "Crashed", "DeadLetter",
+                "Restarting", "Restarted");
+        StepVerifier.create(ref.ask(new byte[] {2})).expectNextMatches(r -> r.length == 0).verifyComplete();
+    }
+
     @Test
     void aModuleWithoutAHealthExportPassesEveryCheck() {
         ComponentSpec<byte[], byte[]> spec = WasmComponent.named("c", Wat.module("grow").build())
