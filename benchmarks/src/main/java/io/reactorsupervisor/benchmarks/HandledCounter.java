@@ -48,6 +48,14 @@ final class HandledCounter {
         COUNT.setRelease(this, count + 1);
     }
 
+    /**
+     * Counts one event from any thread, with an atomic add: for counters that many consumers
+     * update at the same time (idle actors starting on several dispatcher threads).
+     */
+    void incrementConcurrently() {
+        COUNT.getAndAdd(this, 1L);
+    }
+
     /** The number of messages handled so far. */
     long get() {
         return count;
