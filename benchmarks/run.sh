@@ -151,7 +151,8 @@ done
   echo "["
   first=1
   for part in "${parts[@]}"; do
-    body="$(sed '1d;$d' "$part")"
+    # JMH ends its file with a blank line: drop blank lines, then the array's brackets
+    body="$(sed '/^[[:space:]]*$/d' "$part" | sed '1d;$d')"
     [[ -z "$body" ]] && continue
     (( first )) || echo ","
     printf '%s\n' "$body"
