@@ -52,7 +52,7 @@ import reactor.core.publisher.Mono;
  * stream feeds each component's {@link Tally}. That gives the demo its own count of every
  * message, to compare with the library's snapshot.
  */
-public final class Shop {
+public final class Shop implements AutoCloseable {
 
     /** The path of the root supervisor. */
     public static final String ROOT = "shop";
@@ -400,5 +400,11 @@ public final class Shop {
      */
     public Mono<Void> shutdown(Duration deadline) {
         return root.shutdown(deadline);
+    }
+
+    /** Shuts the tree down, giving it 5 seconds to drain, and waits for that. */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
     }
 }
