@@ -95,10 +95,11 @@ final class SupervisorCell extends ChildCell implements Supervisor {
             for (ChildCell child : children) {
                 if (!child.launched) {
                     effects.add(child::startPipeline);
+                } else if (child.state.isTerminal()) {
+                    child.gate = null; // a gate left from before it stopped leads nowhere
+                    effects.add(child::revive);
                 } else if (child.gate != null) {
                     effects.add(openGate(child));
-                } else if (child.state.isTerminal()) {
-                    effects.add(child::revive);
                 }
                 // otherwise it is still finishing its last incarnation: it restarts when it arrives
             }
@@ -552,10 +553,11 @@ final class SupervisorCell extends ChildCell implements Supervisor {
             if (!running) {
                 throw new IllegalStateException("supervisor '" + path() + "' is " + state + " and cannot restart children");
             }
-            if (c.gate != null) {
-                effect = openGate(c);
-            } else if (c.state.isTerminal()) {
+            if (c.state.isTerminal()) {
+                c.gate = null; // a gate left from before it stopped leads nowhere
                 effect = c::revive;
+            } else if (c.gate != null) {
+                effect = openGate(c);
             } else if (c.state == ComponentState.RUNNING || c.state == ComponentState.STARTING) {
                 effect = c::terminateForRestart;
             }
