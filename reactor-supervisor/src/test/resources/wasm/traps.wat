@@ -49,6 +49,10 @@
   (func (export "noReply") (param $ptr i32) (param $len i32) (result i64)
     (i64.const 0))
 
+  ;; No reply either: length 0, at an address far outside memory.
+  (func (export "noReplyFarAway") (param $ptr i32) (param $len i32) (result i64)
+    (call $pack (i32.const -1) (i32.const 0)))
+
   (func (export "loop") (param $ptr i32) (param $len i32) (result i64)
     (loop $forever (br $forever))
     (i64.const 0))

@@ -6,11 +6,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
-import reactor.core.Disposable;
+import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.Context;
 import reactor.util.retry.Retry;
 
 /**
@@ -27,11 +28,10 @@ import reactor.util.retry.Retry;
  * <p>Restart bookkeeping ({@link #window}, {@link #attempt}, {@link #gate}) is guarded by the
  * parent supervisor's lock.
  */
-abstract class ChildCell {
+abstract class ChildCell implements CoreSubscriber<Void> {
 
     final ChildSpec spec;
     final String name;
-    final String path;
     final @Nullable SupervisorCell parent;
     final Tree tree;
 
@@ -42,7 +42,7 @@ abstract class ChildCell {
     volatile boolean incarnationRunning;
 
     // guarded by parent's lock
-    RestartWindow window;
+    private @Nullable RestartWindow window;
     long attempt;
     Sinks.@Nullable One<Boolean> gate;
     private volatile @Nullable List<Runnable> afterDecision;
@@ -58,16 +58,31 @@ abstract class ChildCell {
     volatile boolean removed;
     /** A graceful stop is under way: incarnations drain the mailbox and end. */
     volatile boolean stopRequested;
-    private volatile @Nullable Disposable pipeline;
-    private volatile Sinks.Empty<Void> terminated = Sinks.empty();
+    private volatile @Nullable Subscription pipeline;
 
     ChildCell(ChildSpec spec, @Nullable SupervisorCell parent, Tree tree) {
         this.spec = spec;
         this.name = spec.name();
-        this.path = parent == null ? spec.name() : parent.path + "/" + spec.name();
         this.parent = parent;
         this.tree = tree;
-        this.window = new RestartWindow(spec.restartLimit());
+    }
+
+    /**
+     * The path in the tree, built when asked for (events, logs, errors), never on the message
+     * path: keeping it would cost every idle child a string.
+     */
+    public String path() {
+        return parent == null ? name : parent.path() + "/" + name;
+    }
+
+    /** The restart window, created at the first restart: an idle child keeps none. Under the parent's lock. */
+    final RestartWindow window() {
+        RestartWindow w = window;
+        if (w == null) {
+            w = new RestartWindow(spec.restartLimit());
+            window = w;
+        }
+        return w;
     }
 
     /** A cold Flux whose every subscription runs one incarnation; it never emits items. */
@@ -100,22 +115,52 @@ abstract class ChildCell {
         return incarnationRunning ? Duration.ofNanos(Math.max(0, nowNanos() - incarnationStart)) : Duration.ZERO;
     }
 
+    /**
+     * The companion of every child's pipeline, shared: it finds the child in the context of
+     * the pipeline's subscriber, which is the child itself (see {@link #currentContext()}).
+     */
+    private static final Retry ASK_THE_SUPERVISOR = Retry.from(signals -> signals.concatMap(signal ->
+            Mono.deferContextual(ctx -> ctx.get(ChildCell.class).onIncarnationEnded(signal.failure()))));
+
     /** Starts (or, after FAILED/STOPPED, revives) the child with a new pipeline. */
     final void startPipeline() {
         launched = true;
         state = ComponentState.STARTING;
-        if (startedOnce) {
-            terminated = Sinks.empty(); // a revived child terminates again later
-        }
-        Flux<Void> p = incarnations()
-                .retryWhen(Retry.from(signals -> signals.concatMap(signal -> onIncarnationEnded(signal.failure()))));
-        pipeline = p.subscribe(null, this::pipelineError, this::pipelineComplete);
+        incarnations().retryWhen(ASK_THE_SUPERVISOR).subscribe(this);
+    }
+
+    // ------------------------------------------------------------------ the pipeline's subscriber
+
+    @Override
+    public final void onSubscribe(Subscription s) {
+        pipeline = s;
+        s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public final void onNext(Void v) {
+        // incarnations emit no items
+    }
+
+    @Override
+    public final void onError(Throwable e) {
+        pipelineError(e);
+    }
+
+    @Override
+    public final void onComplete() {
+        pipelineComplete();
+    }
+
+    @Override
+    public final Context currentContext() {
+        return Context.of(ChildCell.class, this);
     }
 
     /** Starts a FAILED or STOPPED child again with a new pipeline; its restart window starts over. */
     void revive() {
         stopRequested = false;
-        window.clear();
+        window = null;
         attempt = 0;
         startPipeline();
     }
@@ -166,12 +211,12 @@ abstract class ChildCell {
         state = stopRequested ? ComponentState.STOPPING : ComponentState.RUNNING;
         if (!startedOnce) {
             startedOnce = true;
-            tree.publish(new SupervisionEvent.Started(path, Tree.now()));
-            Tree.LOG.debug("'{}' started", path);
+            tree.publish(new SupervisionEvent.Started(path(), Tree.now()));
+            Tree.LOG.debug("'{}' started", path());
         } else {
             long n = ++restarts;
-            tree.publish(new SupervisionEvent.Restarted(path, Tree.now(), n));
-            Tree.LOG.info("'{}' restarted ({} restarts in all)", path, n);
+            tree.publish(new SupervisionEvent.Restarted(path(), Tree.now(), n));
+            Tree.LOG.info("'{}' restarted ({} restarts in all)", path(), n);
         }
     }
 
@@ -206,9 +251,9 @@ abstract class ChildCell {
 
     /** Cancels the pipeline (a pending restart delay, a wait for a gate, or a running incarnation). */
     final void disposePipeline() {
-        Disposable p = pipeline;
+        Subscription p = pipeline;
         if (p != null) {
-            p.dispose();
+            p.cancel();
         }
     }
 
@@ -230,10 +275,9 @@ abstract class ChildCell {
         }
         incarnationRunning = false;
         state = ComponentState.STOPPED;
-        tree.publish(new SupervisionEvent.Stopped(path, Tree.now(), reason));
-        Tree.LOG.debug("'{}' stopped: {}", path, reason);
+        tree.publish(new SupervisionEvent.Stopped(path(), Tree.now(), reason));
+        Tree.LOG.debug("'{}' stopped: {}", path(), reason);
         afterTerminal(ComponentState.STOPPED, null);
-        terminated.tryEmitEmpty();
     }
 
     final void failed(Throwable cause) {
@@ -242,22 +286,16 @@ abstract class ChildCell {
         }
         incarnationRunning = false;
         state = ComponentState.FAILED;
-        tree.publish(new SupervisionEvent.Failed(path, Tree.now(), cause));
-        Tree.LOG.error("'{}' gave up: {}", path, cause.toString());
+        tree.publish(new SupervisionEvent.Failed(path(), Tree.now(), cause));
+        Tree.LOG.error("'{}' gave up: {}", path(), cause.toString());
         afterTerminal(ComponentState.FAILED, cause);
-        terminated.tryEmitEmpty();
         if (parent != null) {
             parent.childGaveUp(this, cause);
         }
     }
 
-    /** Completes when the child is next FAILED or STOPPED. */
-    final Mono<Void> whenTerminated() {
-        return terminated.asMono();
-    }
-
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + path + " " + state + "]";
+        return getClass().getSimpleName() + "[" + path() + " " + state + "]";
     }
 }

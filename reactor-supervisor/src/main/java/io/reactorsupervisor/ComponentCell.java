@@ -97,11 +97,6 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
     }
 
     @Override
-    public String path() {
-        return path;
-    }
-
-    @Override
     public ComponentState state() {
         return state;
     }
@@ -135,7 +130,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             circuits = new ConcurrentHashMap<>();
         }
         circuits.put(breaker, Objects.requireNonNull(toState, "toState"));
-        tree.publish(new SupervisionEvent.CircuitStateChanged(path, Tree.now(), breaker,
+        tree.publish(new SupervisionEvent.CircuitStateChanged(path(), Tree.now(), breaker,
                 Objects.requireNonNull(fromState, "fromState"), toState));
     }
 
@@ -146,13 +141,13 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             DeadLetterReason reason = s == ComponentState.FAILED ? DeadLetterReason.COMPONENT_FAILED
                     : terminalReason;
             deadLetter(message, reason, terminalCause);
-            return new ComponentUnavailableException(path, closed && !s.isTerminal() ? ComponentState.STOPPING : s,
+            return new ComponentUnavailableException(path(), closed && !s.isTerminal() ? ComponentState.STOPPING : s,
                     terminalCause);
         }
         if (DEPTH.incrementAndGet(this) > capacity) {
             DEPTH.decrementAndGet(this);
             deadLetter(message, DeadLetterReason.MAILBOX_FULL, null);
-            return new MailboxFullException(path, capacity);
+            return new MailboxFullException(path(), capacity);
         }
         queue.offer(item);
         signalDrain();
@@ -178,7 +173,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             scheduler.schedule(this);
         } catch (RejectedExecutionException e) {
             // the scheduler was disposed: nothing can run the handler any more
-            Tree.LOG.error("'{}': its scheduler rejected the drain task; failing the component", path, e);
+            Tree.LOG.error("'{}': its scheduler rejected the drain task; failing the component", path(), e);
             WIP.set(this, 0); // nothing drains now: let the failure flush the mailbox inline
             Incarnation inc = current;
             if (inc != null && inc.end()) {
@@ -318,7 +313,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         try {
             mono = Objects.requireNonNull(asyncHandler).apply(inc.state, message);
             if (mono == null) {
-                throw new NullPointerException("handler of '" + path + "' returned null instead of a Mono");
+                throw new NullPointerException("handler of '" + path() + "' returned null instead of a Mono");
             }
         } catch (Throwable t) {
             crashed(inc, item, deliveries, t);
@@ -428,12 +423,12 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         }
         if (cause instanceof VirtualMachineError && !(cause instanceof StackOverflowError)) {
             Tree.LOG.error("'{}': fatal error in handler; the component is restarted but the JVM may be unstable",
-                    path, cause);
+                    path(), cause);
         }
         current = null;
         Object message = item instanceof Ask ? ((Ask) item).message : item;
-        tree.publish(new SupervisionEvent.Crashed(path, Tree.now(), cause, message));
-        Tree.LOG.warn("'{}' crashed on {}", path, message, cause);
+        tree.publish(new SupervisionEvent.Crashed(path(), Tree.now(), cause, message));
+        Tree.LOG.warn("'{}' crashed on {}", path(), message, cause);
         if (item != null) {
             if (deliveries < cspec.redeliveries()) {
                 redeliverItem = item;
@@ -486,13 +481,13 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             Ask ask = (Ask) item;
             message = ask.message;
             ask.sink.error(reason == DeadLetterReason.CRASHED && cause != null
-                    ? new MessageCrashedException(path, cause)
-                    : new ComponentUnavailableException(path, reason == DeadLetterReason.COMPONENT_FAILED
+                    ? new MessageCrashedException(path(), cause)
+                    : new ComponentUnavailableException(path(), reason == DeadLetterReason.COMPONENT_FAILED
                             ? ComponentState.FAILED : ComponentState.STOPPED, cause));
         }
         DEAD.incrementAndGet(this);
-        tree.publish(new SupervisionEvent.DeadLetter(path, Tree.now(), message, reason, cause));
-        Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, message);
+        tree.publish(new SupervisionEvent.DeadLetter(path(), Tree.now(), message, reason, cause));
+        Tree.LOG.debug("dead letter for '{}' ({}): {}", path(), reason, message);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -511,8 +506,8 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             Incarnation failed = new Incarnation(actual);
             actual.onSubscribe(failed);
             failed.end();
-            tree.publish(new SupervisionEvent.Crashed(path, Tree.now(), t, null));
-            Tree.LOG.warn("'{}': state factory failed", path, t);
+            tree.publish(new SupervisionEvent.Crashed(path(), Tree.now(), t, null));
+            Tree.LOG.warn("'{}': state factory failed", path(), t);
             signalEnd(actual, t);
             return;
         }
@@ -611,7 +606,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         if (state.isTerminal()) {
             return;
         }
-        Tree.LOG.warn("'{}' did not drain its mailbox within the shutdown deadline", path);
+        Tree.LOG.warn("'{}' did not drain its mailbox within the shutdown deadline", path());
         Incarnation inc = current;
         if (inc != null) {
             inc.interruptHandler();
@@ -643,7 +638,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         synchronized (this) {
             c = circuits == null ? Map.of() : Map.copyOf(circuits);
         }
-        return new ComponentSnapshot(name, path, state, restarts, uptime(), depth, handled, deadLetters, c);
+        return new ComponentSnapshot(name, path(), state, restarts, uptime(), depth, handled, deadLetters, c);
     }
 
     // ------------------------------------------------------------------ inner types

@@ -67,11 +67,11 @@ final class HealthMonitor {
         if (stopped) {
             return;
         }
-        cell.tree.publish(new SupervisionEvent.HealthCheckFailed(cell.path, Tree.now(), failures, reason));
-        Tree.LOG.warn("'{}' failed a health check ({} in a row): {}", cell.path, failures, reason);
+        cell.tree.publish(new SupervisionEvent.HealthCheckFailed(cell.path(), Tree.now(), failures, reason));
+        Tree.LOG.warn("'{}' failed a health check ({} in a row): {}", cell.path(), failures, reason);
         if (failures >= spec.unhealthyAfter()) {
             stop();
-            incarnation.kill(new HealthCheckFailedException(cell.path, failures, reason));
+            incarnation.kill(new HealthCheckFailedException(cell.path(), failures, reason));
         }
     }
 

@@ -131,7 +131,7 @@ final class Incarnation implements Subscription {
             return;
         }
         long nanos = c.cspec.processingTimeout().toNanos();
-        timeoutTask = c.timer().schedule(() -> kill(new TimeoutException("handler of '" + c.path
+        timeoutTask = c.timer().schedule(() -> kill(new TimeoutException("handler of '" + c.path()
                 + "' took longer than its processing timeout " + c.cspec.processingTimeout())), nanos,
                 TimeUnit.NANOSECONDS);
     }

@@ -72,9 +72,10 @@ public interface Supervisor {
     /**
      * The events of the whole tree. A subscriber first receives the most recent events
      * (up to 256, so that one subscribing right after {@code start()} sees the children
-     * start), then every event as it happens, with no gap or duplicate between the two. A
-     * subscriber that does not keep up misses events (best effort) rather than slowing the
-     * tree down; subscribers must not block. Completes when the tree has terminated.
+     * start), then every event as it happens, with no gap or duplicate between the two. Up to
+     * 1024 events wait for a subscriber that has not requested them; beyond that it loses the
+     * oldest rather than slowing the tree down. Subscribers must not block. Completes when the
+     * tree has terminated.
      *
      * @return the event stream
      */

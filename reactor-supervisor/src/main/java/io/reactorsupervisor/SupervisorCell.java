@@ -3,8 +3,10 @@ package io.reactorsupervisor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,8 @@ final class SupervisorCell extends ChildCell implements Supervisor {
 
     final SupervisorSpec sspec;
     private final List<ChildCell> children = new ArrayList<>();
+    /** The same children by name, so that lookups and starts stay O(1) with many children. */
+    private final Map<String, ChildCell> byName = new HashMap<>();
     private final RestartWindow intensity;
     private final Sinks.@Nullable Empty<Void> termination;
 
@@ -48,7 +52,9 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         this.intensity = new RestartWindow(spec.intensity());
         this.termination = parent == null ? Sinks.empty() : null;
         for (ChildSpec child : spec.children()) {
-            children.add(newChild(child));
+            ChildCell cell = newChild(child);
+            children.add(cell);
+            byName.put(cell.name, cell);
         }
     }
 
@@ -89,10 +95,11 @@ final class SupervisorCell extends ChildCell implements Supervisor {
             for (ChildCell child : children) {
                 if (!child.launched) {
                     effects.add(child::startPipeline);
+                } else if (child.state.isTerminal()) {
+                    child.gate = null; // a gate left from before it stopped leads nowhere
+                    effects.add(child::revive);
                 } else if (child.gate != null) {
                     effects.add(openGate(child));
-                } else if (child.state.isTerminal()) {
-                    effects.add(child::revive);
                 }
                 // otherwise it is still finishing its last incarnation: it restarts when it arrives
             }
@@ -132,7 +139,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
 
     private Mono<?> decideLocked(ChildCell child, Throwable failure, List<Runnable> effects) {
         if (state == ComponentState.FAILED) {
-            return Mono.error(new Signals.GiveUp(new ComponentUnavailableException(path, state, this.failure)));
+            return Mono.error(new Signals.GiveUp(new ComponentUnavailableException(path(), state, this.failure)));
         }
         if (state == ComponentState.STOPPED) {
             return Mono.error(new Signals.Stop("its supervisor has stopped"));
@@ -160,12 +167,12 @@ final class SupervisorCell extends ChildCell implements Supervisor {
                     : Mono.error(new Signals.GiveUp(failure));
         }
         long now = child.nowNanos();
-        if (!child.window.tryRecord(now)) {
+        if (!child.window().tryRecord(now)) {
             return Mono.error(new Signals.GiveUp(
-                    new RestartLimitExceededException(child.path, child.spec.restartLimit(), failure)));
+                    new RestartLimitExceededException(child.path(), child.spec.restartLimit(), failure)));
         }
         if (!intensity.tryRecord(now)) {
-            return Mono.error(new Signals.GiveUp(new RestartLimitExceededException(path, sspec.intensity(), failure)));
+            return Mono.error(new Signals.GiveUp(new RestartLimitExceededException(path(), sspec.intensity(), failure)));
         }
         RestartStrategy strategy = child.spec.restartStrategy();
         if (now - child.incarnationStart >= strategy.resetAfter().toNanos()) {
@@ -174,8 +181,8 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         Duration delay = strategy.nextDelay(child.attempt);
         child.attempt++;
         child.state = ComponentState.RESTARTING;
-        tree.publish(new SupervisionEvent.Restarting(child.path, Tree.now(), child.attempt, delay, failure));
-        Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", child.path, delay, child.attempt);
+        tree.publish(new SupervisionEvent.Restarting(child.path(), Tree.now(), child.attempt, delay, failure));
+        Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", child.path(), delay, child.attempt);
 
         if (sspec.strategy() == SupervisionStrategy.ONE_FOR_ONE) {
             return delay.isZero() ? RESTART_NOW : Mono.delay(delay, child.timer());
@@ -245,6 +252,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
                 // as in OTP: a temporary child taken down by a sibling's crash is removed, not restarted
                 g.members.remove(sibling);
                 children.remove(sibling);
+                byName.remove(sibling.name);
                 sibling.removed = true;
             } else {
                 if (!g.members.contains(sibling)) {
@@ -277,9 +285,9 @@ final class SupervisorCell extends ChildCell implements Supervisor {
             return; // a temporary child's crash is not a failure of the supervisor, as in OTP
         }
         if (sspec.escalates()) {
-            escalate(new EscalationException(path, cause));
+            escalate(new EscalationException(path(), cause));
         } else {
-            Tree.LOG.warn("'{}' continues without '{}' (degraded)", path, child.path);
+            Tree.LOG.warn("'{}' continues without '{}' (degraded)", path(), child.path());
         }
     }
 
@@ -301,8 +309,8 @@ final class SupervisorCell extends ChildCell implements Supervisor {
                 effects.add(c::terminateForRestart);
             }
         }
-        tree.publish(new SupervisionEvent.Escalated(path, Tree.now(), cause.getCause()));
-        Tree.LOG.error("'{}' escalates: {}", path, cause.getCause().toString());
+        tree.publish(new SupervisionEvent.Escalated(path(), Tree.now(), cause.getCause()));
+        Tree.LOG.error("'{}' escalates: {}", path(), cause.getCause().toString());
         effects.forEach(Runnable::run);
         if (inc != null && inc.end()) {
             signalEnd(inc.actual, cause);
@@ -336,7 +344,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
     void afterTerminal(ComponentState terminal, @Nullable Throwable cause) {
         List<Runnable> effects = new ArrayList<>();
         Throwable signal = terminal == ComponentState.FAILED
-                ? new Signals.GiveUp(new ComponentUnavailableException(path, terminal, cause))
+                ? new Signals.GiveUp(new ComponentUnavailableException(path(), terminal, cause))
                 : new Signals.Stop("its supervisor stopped");
         synchronized (this) {
             running = false;
@@ -383,7 +391,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
                     .cache();
             stopMono = m;
         }
-        m.subscribe(null, e -> Tree.LOG.error("'{}': shutdown failed", path, e));
+        m.subscribe(null, e -> Tree.LOG.error("'{}': shutdown failed", path(), e));
         return m;
     }
 
@@ -416,17 +424,12 @@ final class SupervisorCell extends ChildCell implements Supervisor {
     }
 
     @Override
-    public String path() {
-        return path;
-    }
-
-    @Override
     @SuppressWarnings("unchecked")
     public <M, R> ComponentRef<M, R> ref(ComponentSpec<M, R> spec) {
         Objects.requireNonNull(spec, "spec");
         ComponentCell found = find(spec);
         if (found == null) {
-            throw new IllegalArgumentException("no component started from spec '" + spec.name() + "' under '" + path
+            throw new IllegalArgumentException("no component started from spec '" + spec.name() + "' under '" + path()
                     + "'");
         }
         return (ComponentRef<M, R>) (ComponentRef<?, ?>) found;
@@ -454,7 +457,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
     public <M, R> ComponentRef<M, R> ref(String relativePath) {
         ChildCell c = lookup(relativePath);
         if (!(c instanceof ComponentCell)) {
-            throw new IllegalArgumentException("'" + path + "/" + relativePath + "' is a supervisor, not a component");
+            throw new IllegalArgumentException("'" + path() + "/" + relativePath + "' is a supervisor, not a component");
         }
         return (ComponentRef<M, R>) (ComponentRef<?, ?>) c;
     }
@@ -463,7 +466,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
     public Supervisor supervisor(String relativePath) {
         ChildCell c = lookup(relativePath);
         if (!(c instanceof SupervisorCell)) {
-            throw new IllegalArgumentException("'" + path + "/" + relativePath + "' is a component, not a supervisor");
+            throw new IllegalArgumentException("'" + path() + "/" + relativePath + "' is a component, not a supervisor");
         }
         return (SupervisorCell) c;
     }
@@ -475,33 +478,28 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         for (int i = 0; i < names.length; i++) {
             ChildCell c = at.child(names[i]);
             if (c == null) {
-                throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path + "'");
+                throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path() + "'");
             }
             if (i == names.length - 1) {
                 return c;
             }
             if (!(c instanceof SupervisorCell)) {
-                throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path + "'");
+                throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path() + "'");
             }
             at = (SupervisorCell) c;
         }
-        throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path + "'");
+        throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path() + "'");
     }
 
     private synchronized @Nullable ChildCell child(String childName) {
-        for (ChildCell c : children) {
-            if (c.name.equals(childName)) {
-                return c;
-            }
-        }
-        return null;
+        return byName.get(childName);
     }
 
     private ChildCell existingChild(String childName) {
         Objects.requireNonNull(childName, "name");
         ChildCell c = child(childName);
         if (c == null) {
-            throw new IllegalArgumentException("supervisor '" + path + "' has no child named '" + childName + "'");
+            throw new IllegalArgumentException("supervisor '" + path() + "' has no child named '" + childName + "'");
         }
         return c;
     }
@@ -526,7 +524,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         for (ChildCell c : copy) {
             snaps.add(c.snapshot());
         }
-        return new SupervisorSnapshot(name, path, sspec.strategy(), state, restarts, uptime(), snaps);
+        return new SupervisorSnapshot(name, path(), sspec.strategy(), state, restarts, uptime(), snaps);
     }
 
     @Override
@@ -553,20 +551,19 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         ChildCell cell;
         synchronized (this) {
             if (!running || state == ComponentState.STOPPING || state.isTerminal()) {
-                throw new IllegalStateException("supervisor '" + path + "' is " + state + " and cannot start children");
+                throw new IllegalStateException("supervisor '" + path() + "' is " + state + " and cannot start children");
             }
-            for (ChildCell c : children) {
-                if (c.name.equals(spec.name())) {
-                    throw new IllegalArgumentException("child name must be unique within supervisor '" + path
-                            + "', but '" + spec.name() + "' is taken");
-                }
+            if (byName.containsKey(spec.name())) {
+                throw new IllegalArgumentException("child name must be unique within supervisor '" + path()
+                        + "', but '" + spec.name() + "' is taken");
             }
             if (children.size() >= sspec.maxChildren()) {
-                throw new IllegalArgumentException("supervisor '" + path + "' holds at most " + sspec.maxChildren()
+                throw new IllegalArgumentException("supervisor '" + path() + "' holds at most " + sspec.maxChildren()
                         + " children, but '" + spec.name() + "' would be child " + (children.size() + 1));
             }
             cell = newChild(spec);
             children.add(cell);
+            byName.put(cell.name, cell);
         }
         cell.startPipeline();
     }
@@ -583,12 +580,13 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         Runnable effect = null;
         synchronized (this) {
             if (!running) {
-                throw new IllegalStateException("supervisor '" + path + "' is " + state + " and cannot restart children");
+                throw new IllegalStateException("supervisor '" + path() + "' is " + state + " and cannot restart children");
             }
-            if (c.gate != null) {
-                effect = openGate(c);
-            } else if (c.state.isTerminal()) {
+            if (c.state.isTerminal()) {
+                c.gate = null; // a gate left from before it stopped leads nowhere
                 effect = c::revive;
+            } else if (c.gate != null) {
+                effect = openGate(c);
             } else if (c.state == ComponentState.RUNNING || c.state == ComponentState.STARTING) {
                 effect = c::terminateForRestart;
             }
@@ -606,6 +604,7 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         return c.stop(deadline).then(Mono.fromRunnable(() -> {
             synchronized (this) {
                 children.remove(c);
+                byName.remove(c.name);
             }
         }));
     }

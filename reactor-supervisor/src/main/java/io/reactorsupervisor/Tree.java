@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Sinks;
@@ -28,6 +29,9 @@ final class Tree {
 
     /** How many past events a new subscriber of {@link #events()} receives first. */
     static final int HISTORY = 256;
+
+    /** How many events wait for a subscriber that has not requested them, before the oldest go. */
+    static final int BUFFER = 1024;
 
     private final Sinks.Many<SupervisionEvent> live = Sinks.many().multicast().directBestEffort();
     /** Serializes emissions: components publish from many threads, a Sinks.Many wants one at a time. */
@@ -62,7 +66,7 @@ final class Tree {
     }
 
     Flux<SupervisionEvent> events() {
-        return Flux.create(sink -> {
+        return Flux.<SupervisionEvent>create(sink -> {
             emitLock.lock();
             try {
                 List<SupervisionEvent> past = new ArrayList<>(history);
@@ -76,7 +80,9 @@ final class Tree {
             } finally {
                 emitLock.unlock();
             }
-        }, FluxSink.OverflowStrategy.DROP);
+        }, FluxSink.OverflowStrategy.IGNORE)
+                // a subscriber that does not keep up loses the oldest events, never slows the tree
+                .onBackpressureBuffer(BUFFER, dropped -> { }, BufferOverflowStrategy.DROP_OLDEST);
     }
 
     /** The tree's clock: the parallel scheduler's, looked up at each use so that virtual time replaces it. */

@@ -49,6 +49,41 @@ class DynamicChildrenTest extends VirtualTimeTest {
     }
 
     @Test
+    void aChildStoppedWhileWaitingForAGroupRestartIsRevivedByRestartChild() {
+        Supervisor root = start(Supervisor.named("root").strategy(SupervisionStrategy.REST_FOR_ONE)
+                .child(ComponentTest.memo("a").restart(RestartStrategy.delayed(Duration.ofSeconds(10))).build())
+                .child(ComponentTest.memo("b").build()));
+        root.<String, String>ref("a").tell("boom"); // a and b wait 10 s for their group restart
+        assertThat(root.ref("b").state()).isEqualTo(ComponentState.RESTARTING);
+        StepVerifier.create(root.stopChild("b", Duration.ofSeconds(1))).verifyComplete();
+        assertThat(root.ref("b").state()).isEqualTo(ComponentState.STOPPED);
+        root.restartChild("b");
+        assertThat(root.ref("b").state()).isEqualTo(ComponentState.RUNNING);
+        advance(Duration.ofSeconds(10)); // the group's timer finds b's old gate gone
+        assertThat(root.ref("a").state()).isEqualTo(ComponentState.RUNNING);
+        StepVerifier.create(root.<String, String>ref("b").ask("x")).expectNext("1:x").verifyComplete();
+    }
+
+    @Test
+    void aSlowEventSubscriberGetsTheNewestEventsWhenItAsksAndLosesOnlyTheOldest() {
+        Supervisor root = start(Supervisor.named("root").intensity(RestartLimit.unlimited())
+                .child(ComponentTest.memo("a").limit(RestartLimit.unlimited()).build()));
+        StepVerifier.create(root.events(), 0)
+                .then(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        root.<String, String>ref("a").tell("boom"); // crashed, dead letter, restarting, restarted
+                    }
+                })
+                .thenRequest(Long.MAX_VALUE)
+                .expectNextCount(1023) // 8,002 events happened; the newest 1,024 waited
+                .assertNext(e -> assertThat(e).isInstanceOfSatisfying(SupervisionEvent.Restarted.class,
+                        r -> assertThat(r.restarts()).isEqualTo(2000)))
+                .expectNoEvent(Duration.ZERO)
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
     void unknownAndDuplicateNamesAndTheMaximumAreRefusedClearly() {
         Supervisor root = start(Supervisor.named("root").maxChildren(1).child(ComponentTest.memo("a").build()));
         assertThatThrownBy(() -> root.startChild(ComponentTest.memo("a").build()))

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * One instance of a {@link WasmModule}: its own linear memory, globals and tables, shared with
  * nothing. This is a component incarnation's state; when the incarnation ends, drop it.
  *
- * <p>As a component's state, a fresh instance per incarnation:
+ * <p>As a component's state, a fresh instance per incarnation ({@link WasmComponent} does this
+ * wiring for you):
  *
  * <pre>{@code
  * ComponentSpec.<String, String, WasmInstance>named("greeter")
@@ -111,8 +112,8 @@ public final class WasmInstance implements AutoCloseable {
      * which is copied out. Runs under the module's time budget.
      *
      * @param message the message bytes (not retained)
-     * @return a copy of the reply; empty if the reply's length is 0 (including a result of 0,
-     *     "no reply")
+     * @return a copy of the reply; empty if the reply's length is 0, whatever its address
+     *     (including a result of 0, "no reply")
      * @throws NullPointerException if {@code message} is null
      * @throws WasmTrapException if the guest traps, overruns its budget, a host function throws,
      *     or {@code alloc} or the handler return an address outside linear memory; the instance is
@@ -262,12 +263,15 @@ public final class WasmInstance implements AutoCloseable {
     private byte[] readReply(long packed) {
         int ptr = (int) (packed >>> 32);
         int len = (int) packed;
+        if (len == 0) {
+            return NO_REPLY; // "no reply", whatever the address
+        }
         if (!inMemory(ptr, len)) {
             throw new WasmTrapException(TrapKind.BAD_REPLY, module.handlerExport(), "reply of "
                     + Integer.toUnsignedString(len) + " bytes at " + Integer.toUnsignedString(ptr)
                     + " is outside linear memory (" + memoryBytes() + " bytes)");
         }
-        return len == 0 ? NO_REPLY : memory.readBytes(ptr, len);
+        return memory.readBytes(ptr, len);
     }
 
     /** Whether [ptr, ptr + len), both unsigned, lies inside linear memory. */

@@ -83,6 +83,14 @@ class WasmInstanceTest {
     }
 
     @Test
+    void aReplyOfLengthZeroIsNoReplyWhateverItsAddress() {
+        WasmInstance instance = Wat.module("traps").handlerExport("noReplyFarAway").build().newInstance();
+
+        assertThat(instance.handle(new byte[] {1})).isEmpty();
+        assertThat(instance.isPoisoned()).isFalse();
+    }
+
+    @Test
     void theCounterLivesInLinearMemoryAndAFreshInstanceStartsItOver() {
         WasmInstance first = counter.newInstance();
         assertThat(count(first)).isEqualTo(1);

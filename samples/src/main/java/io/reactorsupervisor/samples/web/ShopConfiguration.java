@@ -1,0 +1,31 @@
+package io.reactorsupervisor.samples.web;
+
+import io.reactorsupervisor.samples.shop.Faults;
+import io.reactorsupervisor.samples.shop.Shop;
+import io.reactorsupervisor.samples.shop.ShopSettings;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The supervised shop as a bean: started with the application, shut down gracefully with it. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DashboardProperties.class)
+class ShopConfiguration {
+
+    @Bean
+    Faults faults() {
+        return new Faults();
+    }
+
+    /** Closed (a graceful shutdown of the tree, 5 s to drain) when the application stops. */
+    @Bean
+    Shop shop(DashboardProperties properties, Faults faults) {
+        return Shop.start(ShopSettings.dashboard().withIngestMailbox(properties.ingestMailbox()), faults);
+    }
+
+    /** Closed before the shop, which it depends on. */
+    @Bean
+    OrderFeed orderFeed(Shop shop, DashboardProperties properties) {
+        return new OrderFeed(shop, properties.feedInterval());
+    }
+}

@@ -1,0 +1,192 @@
+package io.reactorsupervisor.samples.web;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.reactorsupervisor.ComponentRef;
+import io.reactorsupervisor.ComponentUnavailableException;
+import io.reactorsupervisor.Supervisor;
+import io.reactorsupervisor.samples.shop.Outcomes;
+import io.reactorsupervisor.samples.shop.Quote;
+import io.reactorsupervisor.samples.shop.Shop;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The HTTP endpoints. Each request that needs a component's work {@code ask}s it, with a
+ * timeout; the failures of that call become HTTP statuses in {@link ErrorMapping}.
+ */
+@RestController
+@RequestMapping("/api")
+class ShopController {
+
+    /** How many events an SSE subscriber may fall behind before the oldest are dropped. */
+    private static final int EVENT_BUFFER = 1024;
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+    private final Shop shop;
+    private final DashboardProperties properties;
+
+    ShopController(Shop shop, DashboardProperties properties) {
+        this.shop = shop;
+        this.properties = properties;
+    }
+
+    // ------------------------------------------------------------------ the tree
+
+    @GetMapping("/tree")
+    TreeView tree() {
+        return TreeView.of(shop.snapshot(), Shop.ASYNC_COMPONENTS);
+    }
+
+    /**
+     * The tree's events. A new subscriber first gets the recent ones (up to 256), then live
+     * ones. {@code events()} drops what a subscriber has not requested yet, and the response
+     * writer requests a few at a time, so a buffer sits in between; a client that falls more
+     * than {@value #EVENT_BUFFER} events behind loses the oldest (the page re-reads the tree
+     * after each event, so it recovers).
+     */
+    @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<EventView>> events() {
+        Flux<ServerSentEvent<EventView>> events = shop.events()
+                .onBackpressureBuffer(EVENT_BUFFER, dropped -> { }, BufferOverflowStrategy.DROP_OLDEST)
+                .map(e -> ServerSentEvent.builder(EventView.of(e)).build());
+        Flux<ServerSentEvent<EventView>> keepAlive = Flux.interval(KEEP_ALIVE)
+                .map(i -> ServerSentEvent.<EventView>builder().comment("keep-alive").build());
+        return Flux.merge(events, keepAlive).takeUntilOther(shop.root().termination().onErrorComplete());
+    }
+
+    @GetMapping("/shop")
+    Map<String, Object> shop() {
+        Outcomes o = shop.outcomes();
+        return Map.of("accepted", o.accepted(), "rejected", o.rejected(), "quarantined", o.quarantined(),
+                "stored", shop.book().size(), "degraded", o.degraded(), "pricingOutage", shop.faults().pricingDown(),
+                "breaker", shop.breaker().getState().name());
+    }
+
+    // ------------------------------------------------------------------ work for the components
+
+    /** An order line through the whole pipeline: 202 once ingest has taken it, 422 if it is invalid. */
+    @PostMapping(path = "/orders", consumes = MediaType.TEXT_PLAIN_VALUE)
+    Mono<ResponseEntity<Map<String, String>>> order(@RequestBody String line) {
+        return shop.ingest().ask(line.strip())
+                .timeout(properties.askTimeout())
+                .map(outcome -> {
+                    if (outcome.startsWith("rejected")) {
+                        throw new RejectedOrderException(outcome.substring("rejected: ".length()));
+                    }
+                    return ResponseEntity.accepted().body(Map.of("line", line.strip(), "outcome", outcome));
+                });
+    }
+
+    /** The WebAssembly parser alone: 200 with the fields, 422 for an invalid line, 500 if the line crashes it. */
+    @PostMapping(path = "/parse", consumes = MediaType.TEXT_PLAIN_VALUE)
+    Mono<Map<String, Object>> parse(@RequestBody String line) {
+        return shop.parse().ask(line.strip())
+                .timeout(properties.askTimeout())
+                .map(reply -> {
+                    if (reply.startsWith("ERR ")) {
+                        throw new RejectedOrderException(reply.substring(4));
+                    }
+                    String[] fields = reply.split(",");
+                    return Map.of("id", fields[0], "sku", fields[1], "qty", Integer.parseInt(fields[2]));
+                });
+    }
+
+    /** A quote from pricing through its circuit breaker, without fallback: 503 while the breaker is open. */
+    @GetMapping("/quote/{sku}")
+    Mono<Quote> quote(@PathVariable String sku) {
+        return shop.pricing().ask(sku.toUpperCase(java.util.Locale.ROOT)).timeout(properties.askTimeout());
+    }
+
+    // ------------------------------------------------------------------ chaos and recovery
+
+    /** Sends a crash command to a component: it crashes when the command reaches the front of its mailbox. */
+    @PostMapping("/components/crash")
+    ResponseEntity<Map<String, String>> crash(@RequestParam String path) {
+        return command(path, shop.chaos().crashCommand());
+    }
+
+    /** Sends a hang command to a component with an asynchronous handler: its health check will restart it. */
+    @PostMapping("/components/hang")
+    ResponseEntity<Map<String, String>> hang(@RequestParam String path) {
+        component(path);
+        if (!Shop.ASYNC_COMPONENTS.contains(path)) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'" + path
+                    + "' has a synchronous handler: it cannot hang without blocking a thread");
+        }
+        return command(path, shop.chaos().hangCommand());
+    }
+
+    private ResponseEntity<Map<String, String>> command(String path, String command) {
+        ComponentRef<String, ?> ref = component(path);
+        if (!ref.tell(command)) {
+            throw new ComponentUnavailableException(path, ref.state(), null);
+        }
+        return ResponseEntity.accepted().body(Map.of("path", path, "command", command));
+    }
+
+    /** Restarts a child (component or supervisor), whatever its state: how a FAILED one comes back. */
+    @PostMapping("/children/restart")
+    ResponseEntity<Map<String, String>> restart(@RequestParam String path) {
+        int slash = path.lastIndexOf('/');
+        if (slash < 0 || !path.startsWith(Shop.ROOT + "/")) {
+            throw new NoSuchComponentException(path);
+        }
+        String parent = path.substring(0, slash);
+        String name = path.substring(slash + 1);
+        try {
+            Supervisor supervisor = parent.equals(Shop.ROOT) ? shop.root()
+                    : shop.root().supervisor(parent.substring(Shop.ROOT.length() + 1));
+            supervisor.restartChild(name);
+        } catch (IllegalArgumentException e) {
+            throw new NoSuchComponentException(path);
+        }
+        return ResponseEntity.accepted().body(Map.of("path", path));
+    }
+
+    @PostMapping("/faults/pricing-outage")
+    Map<String, Boolean> pricingOutage(@RequestParam boolean down) {
+        shop.faults().pricingOutage(down);
+        return Map.of("pricingOutage", down);
+    }
+
+    private ComponentRef<String, ?> component(String path) {
+        try {
+            return shop.component(path);
+        } catch (IllegalArgumentException e) {
+            throw new NoSuchComponentException(path);
+        }
+    }
+
+    /** An order line the parser refused: a normal reply, answered with 422. */
+    static final class RejectedOrderException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RejectedOrderException(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** No component has that path: 404. */
+    static final class NoSuchComponentException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoSuchComponentException(String path) {
+            super("no component or supervisor '" + path + "' in the shop", null, false, false);
+        }
+    }
+}
