@@ -349,19 +349,13 @@ class BadInputTest {
         return events.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
     }
 
+    /** The error the Mono fails with (ours are unchecked: {@code block} rethrows them as they are). */
     private static Throwable catchError(Mono<?> mono) {
         try {
             mono.block(WAIT);
-        } catch (RuntimeException e) {
-            return unwrap(e);
-        } catch (Error e) {
+        } catch (RuntimeException | Error e) {
             return e;
         }
         throw new AssertionError("expected an error, got a reply");
-    }
-
-    /** {@code block} rethrows a checked cause wrapped; ours are unchecked and come through as they are. */
-    private static Throwable unwrap(RuntimeException e) {
-        return e;
     }
 }
