@@ -69,12 +69,23 @@ public class GuardedAsk {
         return Mono.just(Tick.INSTANCE).transformDeferred(CircuitBreakerOperator.of(state.operatorBreaker)).block();
     }
 
+    /**
+     * The reference again, on a breaker with one event consumer registered (a no-op
+     * {@code onStateTransition}), as the guard registers one to report state changes: with any
+     * consumer registered, Resilience4j creates and publishes an event for every call.
+     */
+    @Benchmark
+    public Tick resilience4jOperatorWithListener(Guarded state) {
+        return Mono.just(Tick.INSTANCE).transformDeferred(CircuitBreakerOperator.of(state.listenedBreaker)).block();
+    }
+
     @State(Scope.Benchmark)
     public static class Guarded {
         Supervisor root;
         ComponentRef<Tick, Tick> ref;
         GuardedRef<Tick, Tick> guarded;
         CircuitBreaker operatorBreaker;
+        CircuitBreaker listenedBreaker;
 
         @Setup(Level.Trial)
         public void start() {
@@ -93,6 +104,8 @@ public class GuardedAsk {
             ref = root.ref(spec);
             guarded = CircuitBreakerGuard.of(ref).circuitBreaker(CircuitBreaker.ofDefaults("guard")).build();
             operatorBreaker = CircuitBreaker.ofDefaults("operator");
+            listenedBreaker = CircuitBreaker.ofDefaults("listened");
+            listenedBreaker.getEventPublisher().onStateTransition(event -> { });
         }
 
         @TearDown(Level.Trial)
