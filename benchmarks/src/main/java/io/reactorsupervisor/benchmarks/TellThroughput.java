@@ -125,6 +125,38 @@ public class TellThroughput {
         }
     }
 
+    /**
+     * As {@link #supervisor}, with the component on the same kind of scheduler as
+     * {@link #rawReactorPublishOn}: {@code Schedulers.newSingle(..)}, one worker thread.
+     */
+    @Benchmark
+    public void supervisorSingle(SupervisedOnSingle state) {
+        Components.sendBatch(state.ref, state.handled);
+    }
+
+    /** One supervisor per trial, with one component that counts what it handles on its own single thread. */
+    @State(Scope.Benchmark)
+    public static class SupervisedOnSingle {
+        final HandledCounter handled = new HandledCounter();
+        Scheduler consumer;
+        Supervisor root;
+        ComponentRef<Tick, Void> ref;
+
+        @Setup(Level.Trial)
+        public void start() {
+            consumer = Schedulers.newSingle("consumer");
+            ComponentSpec<Tick, Void> spec = Components.counting("counter", handled, consumer);
+            root = Components.start("tell-throughput", spec);
+            ref = root.ref(spec);
+        }
+
+        @TearDown(Level.Trial)
+        public void shutdown() {
+            Components.shutdown(root);
+            consumer.dispose();
+        }
+    }
+
     /** One supervisor per trial, with one component that counts what it handles. */
     @State(Scope.Benchmark)
     public static class SupervisedComponent {
