@@ -1,5 +1,11 @@
 package io.reactorsupervisor.benchmarks;
 
+import io.reactorsupervisor.ComponentRef;
+import io.reactorsupervisor.ComponentSpec;
+import io.reactorsupervisor.Mailbox;
+import io.reactorsupervisor.RestartLimit;
+import io.reactorsupervisor.RestartStrategy;
+import io.reactorsupervisor.Supervisor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -57,7 +63,46 @@ public class AskLatency {
                 .join();
     }
 
-    // supervisor: ComponentRef.ask(message).toFuture().join() (or block()) to a component that replies at once.
+    /**
+     * The library: {@code ComponentRef.ask(tick).toFuture().join()} to a component (default
+     * scheduler, {@code Schedulers.parallel()}) whose synchronous handler replies at once.
+     */
+    @Benchmark
+    public Tick supervisor(SupervisedEcho state) {
+        return state.ref.ask(Tick.INSTANCE).toFuture().join();
+    }
+
+    @State(Scope.Benchmark)
+    public static class SupervisedEcho {
+        Supervisor root;
+        ComponentRef<Tick, Tick> ref;
+
+        @Setup(Level.Trial)
+        public void start() {
+            ComponentSpec<Tick, Tick> spec = echo("echo");
+            root = Components.start("ask-latency", spec);
+            ref = root.ref(spec);
+        }
+
+        @TearDown(Level.Trial)
+        public void shutdown() {
+            Components.shutdown(root);
+        }
+    }
+
+    /** A component that replies {@link Tick#INSTANCE} at once, on the default scheduler. */
+    static ComponentSpec<Tick, Tick> echo(String name) {
+        return ComponentSpec.<Tick, Tick, Components.Counted>named(name)
+                .state(Components.Counted::new)
+                .syncHandler((state, tick) -> {
+                    state.handled++;
+                    return Tick.INSTANCE;
+                })
+                .restart(RestartStrategy.immediate())
+                .limit(RestartLimit.unlimited())
+                .mailbox(Mailbox.unbounded())
+                .build();
+    }
 
     /** A raw Reactor request: the reply is a future the consumer completes. */
     record Request(CompletableFuture<Tick> reply) {

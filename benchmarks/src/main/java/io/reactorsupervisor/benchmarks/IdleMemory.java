@@ -1,5 +1,6 @@
 package io.reactorsupervisor.benchmarks;
 
+import io.reactorsupervisor.Supervisor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +97,18 @@ public class IdleMemory {
         return (double) retainedBytes / COUNT / params.getMeasurement().getCount();
     }
 
-    // supervisor: start COUNT idle components (one spec, a state object each) under one Supervisor.
+    /**
+     * The library: {@value #COUNT} components started with {@code startChild} under one running
+     * {@code Supervisor}, each from its own spec (a component's name is unique among its
+     * siblings, so every component needs a spec of its own: it is counted) and with its own
+     * state object (one {@code long}, as {@link #pekkoWithState}).
+     */
+    @Benchmark
+    public void supervisor(IdleComponents state) {
+        for (int i = 0; i < COUNT; i++) {
+            state.root.startChild(Components.counting("idle-" + i, state.handled));
+        }
+    }
 
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
@@ -121,6 +133,32 @@ public class IdleMemory {
                 sink.tryEmitComplete();
             }
             sinks = new ArrayList<>(0);
+        }
+    }
+
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class IdleComponents {
+        /** Heap retained per idle component, in bytes (reported by JMH). */
+        public double bytesPerInstance;
+
+        final HandledCounter handled = new HandledCounter();
+        Supervisor root;
+        long baseline;
+
+        /** A fresh supervisor for each iteration, started before the baseline is taken. */
+        @Setup(Level.Iteration)
+        public void prepare() {
+            root = Components.start("idle-memory");
+            baseline = Heap.usedAfterGc();
+        }
+
+        /** Measures, then shuts the supervisor (hence its components) down and waits until it has stopped. */
+        @TearDown(Level.Iteration)
+        public void measureAndShutdown(BenchmarkParams params) {
+            bytesPerInstance = shareOfMean(Heap.usedAfterGc() - baseline, params);
+            Components.shutdown(root);
+            root = null;
         }
     }
 

@@ -1,5 +1,11 @@
 package io.reactorsupervisor.benchmarks;
 
+import io.reactorsupervisor.ComponentRef;
+import io.reactorsupervisor.ComponentSpec;
+import io.reactorsupervisor.Mailbox;
+import io.reactorsupervisor.RestartLimit;
+import io.reactorsupervisor.RestartStrategy;
+import io.reactorsupervisor.Supervisor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -23,6 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
@@ -77,8 +85,101 @@ public class RestartLatency {
                 .join();
     }
 
-    // supervisor: a component whose handler throws on a crash message, restart immediate(),
-    // ComponentRef.tell(crash) then ComponentRef.ask(ping) answered by the next incarnation.
+    /**
+     * The library, shaped as {@link #pekko}: a component (restart {@code immediate()}, default
+     * scheduler {@code Schedulers.parallel()}) whose handler throws on a crash message;
+     * {@code tell(CRASH)}, then {@code ask(HANDLE)}, which the next incarnation answers; the
+     * caller blocks for the reply. Includes an ask round trip (see {@link AskLatency#supervisor}).
+     */
+    @Benchmark
+    public Tick supervisor(SupervisedRestarting state) {
+        Components.tell(state.ref, RawCommand.CRASH);
+        state.crashes++;
+        return state.ref.ask(RawCommand.HANDLE).toFuture().join();
+    }
+
+    /**
+     * The library, shaped as {@link #rawReactor}: the same component on
+     * {@code Schedulers.immediate()}, so that its drain runs on the benchmark thread:
+     * {@code tell(CRASH)} (the handler throws, the supervisor restarts the component with fresh
+     * state), {@code tell(HANDLE)}, wait until the new incarnation has handled it. No thread hop:
+     * this is the restart machinery itself.
+     */
+    @Benchmark
+    public void supervisorSameThread(SupervisedSameThread state) {
+        long target = state.handled.get() + 1;
+        Components.tell(state.ref, RawCommand.CRASH);
+        state.crashes++;
+        Components.tell(state.ref, RawCommand.HANDLE);
+        state.handled.awaitAtLeast(target);
+    }
+
+    /** A component that crashes on {@code CRASH} and counts and answers {@code HANDLE}. */
+    static ComponentSpec<RawCommand, Tick> crashing(HandledCounter handled, HandledCounter incarnations,
+            Scheduler scheduler) {
+        return ComponentSpec.<RawCommand, Tick, Incarnation>named("restarting")
+                .state(() -> {
+                    incarnations.increment();
+                    return new Incarnation();
+                })
+                .syncHandler((incarnation, command) -> {
+                    if (command == RawCommand.CRASH) {
+                        throw BenchmarkCrash.INSTANCE;
+                    }
+                    incarnation.handled++;
+                    handled.increment();
+                    return Tick.INSTANCE;
+                })
+                .restart(RestartStrategy.immediate())
+                .limit(RestartLimit.unlimited())
+                .mailbox(Mailbox.unbounded())
+                .scheduler(scheduler)
+                .build();
+    }
+
+    @State(Scope.Benchmark)
+    public static class SupervisedRestarting {
+        final HandledCounter handled = new HandledCounter();
+        final HandledCounter incarnations = new HandledCounter();
+        long crashes;
+        Supervisor root;
+        ComponentRef<RawCommand, Tick> ref;
+
+        @Setup(Level.Trial)
+        public void start() {
+            ComponentSpec<RawCommand, Tick> spec = crashing(handled, incarnations, Schedulers.parallel());
+            root = Components.start("restart-latency", spec);
+            ref = root.ref(spec);
+        }
+
+        @TearDown(Level.Trial)
+        public void verifyAndShutdown() {
+            Components.shutdown(root);
+            verifyOneIncarnationPerCrash(incarnations.get(), crashes);
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class SupervisedSameThread {
+        final HandledCounter handled = new HandledCounter();
+        final HandledCounter incarnations = new HandledCounter();
+        long crashes;
+        Supervisor root;
+        ComponentRef<RawCommand, Tick> ref;
+
+        @Setup(Level.Trial)
+        public void start() {
+            ComponentSpec<RawCommand, Tick> spec = crashing(handled, incarnations, Schedulers.immediate());
+            root = Components.start("restart-latency", spec);
+            ref = root.ref(spec);
+        }
+
+        @TearDown(Level.Trial)
+        public void verifyAndShutdown() {
+            Components.shutdown(root);
+            verifyOneIncarnationPerCrash(incarnations.get(), crashes);
+        }
+    }
 
     /** Messages of the raw variant. */
     enum RawCommand {

@@ -1,5 +1,7 @@
 package io.reactorsupervisor.benchmarks;
 
+import io.reactorsupervisor.ComponentSpec;
+import io.reactorsupervisor.Supervisor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -82,8 +84,56 @@ public class Spawn {
         state.handled.awaitAtLeast(target);
     }
 
-    // supervisor: start a component (one spec, under a running Supervisor), tell it one message,
-    // wait until it is handled, stop it.
+    /**
+     * The library: build a spec with a new name, {@code startChild} it under a running
+     * {@code Supervisor} (default scheduler, {@code Schedulers.parallel()}), look up its ref,
+     * {@code tell} it one message and wait until it has been handled; then
+     * {@code removeChild}, which runs asynchronously and overlaps the next spawn (as a Pekko
+     * child's stop does). The trial's teardown waits until every removal has completed.
+     */
+    @Benchmark
+    public void supervisor(SupervisedSpawner state) {
+        state.spawnOne(Components.counting("child-" + state.spawned, state.handled));
+    }
+
+    /**
+     * As {@link #supervisor}, with the component on {@code Schedulers.immediate()}: its message
+     * is handled on the benchmark thread (compare with {@link #rawReactor}).
+     */
+    @Benchmark
+    public void supervisorSameThread(SupervisedSpawner state) {
+        state.spawnOne(Components.counting("child-" + state.spawned, state.handled, Schedulers.immediate()));
+    }
+
+    @State(Scope.Benchmark)
+    public static class SupervisedSpawner {
+        final HandledCounter handled = new HandledCounter();
+        /* Removals complete on scheduler threads, several at once. */
+        final HandledCounter removed = new HandledCounter();
+        long spawned;
+        Supervisor root;
+
+        @Setup(Level.Trial)
+        public void start() {
+            root = Components.start("spawn");
+        }
+
+        void spawnOne(ComponentSpec<Tick, Void> spec) {
+            long target = handled.get() + 1;
+            root.startChild(spec);
+            spawned++;
+            Components.tell(root.ref(spec), Tick.INSTANCE);
+            handled.awaitAtLeast(target);
+            root.removeChild(spec.name(), Components.SHUTDOWN)
+                    .subscribe(null, e -> { }, removed::incrementConcurrently);
+        }
+
+        @TearDown(Level.Trial)
+        public void awaitRemovedAndShutdown() {
+            removed.awaitAtLeast(spawned);
+            Components.shutdown(root);
+        }
+    }
 
     /** The request to the spawner actor. */
     enum SpawnOne {

@@ -1,5 +1,8 @@
 package io.reactorsupervisor.benchmarks;
 
+import io.reactorsupervisor.ComponentRef;
+import io.reactorsupervisor.ComponentSpec;
+import io.reactorsupervisor.Supervisor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -65,7 +68,15 @@ public class TellThroughput {
         state.handled.awaitAtLeast(target);
     }
 
-    // supervisor: ComponentRef.tell to one component of a started Supervisor, handler counting.
+    /**
+     * The library: {@code ComponentRef.tell} to one component of a started {@code Supervisor},
+     * whose synchronous handler counts the message; the component drains its mailbox on the
+     * default scheduler, {@code Schedulers.parallel()}.
+     */
+    @Benchmark
+    public void supervisor(SupervisedComponent state) {
+        Components.sendBatch(state.ref, state.handled);
+    }
 
     static void sendBatch(Sinks.Many<Tick> mailbox, HandledCounter handled) {
         long target = handled.get() + BATCH;
@@ -111,6 +122,58 @@ public class TellThroughput {
         public void complete() {
             mailbox.tryEmitComplete();
             consumer.dispose();
+        }
+    }
+
+    /**
+     * As {@link #supervisor}, with the component on the same kind of scheduler as
+     * {@link #rawReactorPublishOn}: {@code Schedulers.newSingle(..)}, one worker thread.
+     */
+    @Benchmark
+    public void supervisorSingle(SupervisedOnSingle state) {
+        Components.sendBatch(state.ref, state.handled);
+    }
+
+    /** One supervisor per trial, with one component that counts what it handles on its own single thread. */
+    @State(Scope.Benchmark)
+    public static class SupervisedOnSingle {
+        final HandledCounter handled = new HandledCounter();
+        Scheduler consumer;
+        Supervisor root;
+        ComponentRef<Tick, Void> ref;
+
+        @Setup(Level.Trial)
+        public void start() {
+            consumer = Schedulers.newSingle("consumer");
+            ComponentSpec<Tick, Void> spec = Components.counting("counter", handled, consumer);
+            root = Components.start("tell-throughput", spec);
+            ref = root.ref(spec);
+        }
+
+        @TearDown(Level.Trial)
+        public void shutdown() {
+            Components.shutdown(root);
+            consumer.dispose();
+        }
+    }
+
+    /** One supervisor per trial, with one component that counts what it handles. */
+    @State(Scope.Benchmark)
+    public static class SupervisedComponent {
+        final HandledCounter handled = new HandledCounter();
+        Supervisor root;
+        ComponentRef<Tick, Void> ref;
+
+        @Setup(Level.Trial)
+        public void start() {
+            ComponentSpec<Tick, Void> spec = Components.counting("counter", handled);
+            root = Components.start("tell-throughput", spec);
+            ref = root.ref(spec);
+        }
+
+        @TearDown(Level.Trial)
+        public void shutdown() {
+            Components.shutdown(root);
         }
     }
 

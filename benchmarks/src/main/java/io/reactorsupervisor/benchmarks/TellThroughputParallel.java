@@ -1,6 +1,12 @@
 package io.reactorsupervisor.benchmarks;
 
+import io.reactorsupervisor.ComponentRef;
+import io.reactorsupervisor.ComponentSpec;
+import io.reactorsupervisor.Supervisor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SpawnProtocol;
@@ -66,7 +72,57 @@ public class TellThroughputParallel {
         state.handled.awaitAtLeast(target);
     }
 
-    // supervisor: N components under one Supervisor, each producer telling its own ComponentRef.
+    /**
+     * The library: N components under one {@code Supervisor}, each producer telling its own
+     * {@code ComponentRef}; the components drain on the default {@code Schedulers.parallel()}
+     * (as many workers as cores).
+     */
+    @Benchmark
+    public void supervisor(SupervisedComponent state) {
+        Components.sendBatch(state.ref, state.handled);
+    }
+
+    /** The supervisor all producers share, with one counting component per producer. */
+    @State(Scope.Benchmark)
+    public static class SupervisorTree {
+        final HandledCounter[] handled = new HandledCounter[PRODUCERS];
+        final AtomicInteger nextProducer = new AtomicInteger();
+        Supervisor root;
+        List<ComponentRef<Tick, Void>> refs;
+
+        @Setup(Level.Trial)
+        public void start() {
+            List<ComponentSpec<Tick, Void>> specs = new ArrayList<>();
+            for (int i = 0; i < PRODUCERS; i++) {
+                handled[i] = new HandledCounter();
+                specs.add(Components.counting("counter-" + i, handled[i]));
+            }
+            root = Components.start("tell-throughput-parallel", specs.toArray(new ComponentSpec<?, ?>[0]));
+            refs = new ArrayList<>();
+            for (ComponentSpec<Tick, Void> spec : specs) {
+                refs.add(root.ref(spec));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void shutdown() {
+            Components.shutdown(root);
+        }
+    }
+
+    /** One producer's component and counter. */
+    @State(Scope.Thread)
+    public static class SupervisedComponent {
+        HandledCounter handled;
+        ComponentRef<Tick, Void> ref;
+
+        @Setup(Level.Trial)
+        public void pick(SupervisorTree tree) {
+            int i = tree.nextProducer.getAndIncrement();
+            handled = tree.handled[i];
+            ref = tree.refs.get(i);
+        }
+    }
 
     /** One producer's sink, with a subscriber running on the producer's thread. */
     @State(Scope.Thread)
