@@ -328,7 +328,7 @@ class ComponentTest extends VirtualTimeTest {
     private Supervisor root;
 
     @Override
-    Supervisor start(SupervisorSpec.Builder spec) {
+    protected Supervisor start(SupervisorSpec.Builder spec) {
         root = super.start(spec);
         return root;
     }

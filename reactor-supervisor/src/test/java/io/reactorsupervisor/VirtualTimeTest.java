@@ -16,10 +16,10 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  * the virtual one, so handlers, restart delays and timers run on the test thread when time
  * is advanced.
  */
-abstract class VirtualTimeTest {
+public abstract class VirtualTimeTest {
 
-    VirtualTimeScheduler vts;
-    final List<SupervisionEvent> events = new CopyOnWriteArrayList<>();
+    protected VirtualTimeScheduler vts;
+    protected final List<SupervisionEvent> events = new CopyOnWriteArrayList<>();
     private final List<Disposable> subscriptions = new ArrayList<>();
     private final List<Supervisor> trees = new ArrayList<>();
 
@@ -37,32 +37,43 @@ abstract class VirtualTimeTest {
     }
 
     /** Starts a tree and records its events from the first one. */
-    Supervisor start(SupervisorSpec.Builder spec) {
+    protected Supervisor start(SupervisorSpec.Builder spec) {
         Supervisor root = spec.start();
         trees.add(root);
         subscriptions.add(root.events().subscribe(events::add));
         return root;
     }
 
-    void advance(Duration d) {
+    protected void advance(Duration d) {
         vts.advanceTimeBy(d);
     }
 
-    void advance(long millis) {
+    protected void advance(long millis) {
         vts.advanceTimeBy(Duration.ofMillis(millis));
     }
 
-    <T extends SupervisionEvent> List<T> events(Class<T> type) {
+    protected <T extends SupervisionEvent> List<T> events(Class<T> type) {
         return events.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
     }
 
-    <T extends SupervisionEvent> List<T> events(Class<T> type, String path) {
+    protected <T extends SupervisionEvent> List<T> events(Class<T> type, String path) {
         return events(type).stream().filter(e -> e.path().equals(path)).collect(Collectors.toList());
     }
 
     /** Event kinds for one path, as short names: "Started", "Crashed", ... */
-    List<String> kinds(String path) {
+    protected List<String> kinds(String path) {
         return events.stream().filter(e -> e.path().equals(path)).map(e -> e.getClass().getSimpleName())
                 .collect(Collectors.toList());
+    }
+
+    /** Sends a message that crashes the component and measures, in virtual ms, how long it stays RESTARTING. */
+    protected long crashAndMeasureRestart(ComponentRef<String, String> ref, String message) {
+        ref.tell(message);
+        long waited = 0;
+        while (ref.state() == ComponentState.RESTARTING) {
+            advance(1);
+            waited++;
+        }
+        return waited;
     }
 }

@@ -1,5 +1,7 @@
 package io.reactorsupervisor.wasm;
 
+import io.reactorsupervisor.VirtualTimeTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +25,7 @@ import reactor.test.StepVerifier;
  * The complete guest in the package documentation, read from {@code package-info.java} itself,
  * compiled and run as a component, so that the ABI text the README quotes stays true.
  */
-class WasmAbiExampleTest extends VirtualTimeTreeTest {
+class WasmAbiExampleTest extends VirtualTimeTest {
 
     private static final Path PACKAGE_INFO = Path.of("src/main/java/io/reactorsupervisor/wasm/package-info.java");
 

@@ -1,5 +1,7 @@
 package io.reactorsupervisor.wasm;
 
+import io.reactorsupervisor.VirtualTimeTest;
+
 import static io.reactorsupervisor.wasm.WasmComponentTrapTest.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -17,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** A WebAssembly component's limits, seen through a tree: its memory cap and its grants. On virtual time. */
-class WasmComponentLimitsTest extends VirtualTimeTreeTest {
+class WasmComponentLimitsTest extends VirtualTimeTest {
 
     @Test
     void growingPastTheMemoryCapFailsInsideTheGuestAndTheComponentKeepsWorking() {

@@ -1,5 +1,7 @@
 package io.reactorsupervisor.wasm;
 
+import io.reactorsupervisor.VirtualTimeTest;
+
 import static io.reactorsupervisor.wasm.WasmComponentTrapTest.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -28,7 +30,7 @@ import reactor.test.StepVerifier;
  * The supervision features work unchanged for a WebAssembly component: backoff, restart limits,
  * redelivery, and a health check that asks the guest's {@code health()} export. On virtual time.
  */
-class WasmComponentSupervisionTest extends VirtualTimeTreeTest {
+class WasmComponentSupervisionTest extends VirtualTimeTest {
 
     private static WasmModule counter;
     private static WasmModule healthTraps;

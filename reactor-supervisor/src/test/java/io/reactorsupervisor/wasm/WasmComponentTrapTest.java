@@ -1,5 +1,7 @@
 package io.reactorsupervisor.wasm;
 
+import io.reactorsupervisor.VirtualTimeTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -26,7 +28,7 @@ import reactor.test.StepVerifier;
  * real tree on virtual time. The counter.wat guest keeps a counter in linear memory and counts
  * every message, including the one that traps.
  */
-class WasmComponentTrapTest extends VirtualTimeTreeTest {
+class WasmComponentTrapTest extends VirtualTimeTest {
 
     private static WasmModule counter;
 
