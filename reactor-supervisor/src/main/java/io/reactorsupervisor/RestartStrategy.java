@@ -218,10 +218,6 @@ public final class RestartStrategy {
         return resetAfter != null ? resetAfter : max;
     }
 
-    boolean isImmediate() {
-        return kind == Kind.IMMEDIATE;
-    }
-
     /** The jitter factor, 0.0 when none was set. */
     public double jitter() {
         return jitter;

@@ -137,17 +137,19 @@ public class RestartLatency {
                 .build();
     }
 
-    @State(Scope.Benchmark)
-    public static class SupervisedRestarting {
+    /** A component that crashes on command, under its own tree; each subclass picks the handler's scheduler. */
+    public abstract static class Supervised {
         final HandledCounter handled = new HandledCounter();
         final HandledCounter incarnations = new HandledCounter();
         long crashes;
         Supervisor root;
         ComponentRef<RawCommand, Tick> ref;
 
+        abstract Scheduler scheduler();
+
         @Setup(Level.Trial)
         public void start() {
-            ComponentSpec<RawCommand, Tick> spec = crashing(handled, incarnations, Schedulers.parallel());
+            ComponentSpec<RawCommand, Tick> spec = crashing(handled, incarnations, scheduler());
             root = Components.start("restart-latency", spec);
             ref = root.ref(spec);
         }
@@ -160,24 +162,18 @@ public class RestartLatency {
     }
 
     @State(Scope.Benchmark)
-    public static class SupervisedSameThread {
-        final HandledCounter handled = new HandledCounter();
-        final HandledCounter incarnations = new HandledCounter();
-        long crashes;
-        Supervisor root;
-        ComponentRef<RawCommand, Tick> ref;
-
-        @Setup(Level.Trial)
-        public void start() {
-            ComponentSpec<RawCommand, Tick> spec = crashing(handled, incarnations, Schedulers.immediate());
-            root = Components.start("restart-latency", spec);
-            ref = root.ref(spec);
+    public static class SupervisedRestarting extends Supervised {
+        @Override
+        Scheduler scheduler() {
+            return Schedulers.parallel();
         }
+    }
 
-        @TearDown(Level.Trial)
-        public void verifyAndShutdown() {
-            Components.shutdown(root);
-            verifyOneIncarnationPerCrash(incarnations.get(), crashes);
+    @State(Scope.Benchmark)
+    public static class SupervisedSameThread extends Supervised {
+        @Override
+        Scheduler scheduler() {
+            return Schedulers.immediate();
         }
     }
 
