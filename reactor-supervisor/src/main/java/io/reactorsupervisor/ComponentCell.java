@@ -421,14 +421,15 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             // already ended (cancelled, or timed out first): its item was taken care of then
             return;
         }
+        String path = path(); // built on demand: once here
         if (cause instanceof VirtualMachineError && !(cause instanceof StackOverflowError)) {
             Tree.LOG.error("'{}': fatal error in handler; the component is restarted but the JVM may be unstable",
-                    path(), cause);
+                    path, cause);
         }
         current = null;
         Object message = item instanceof Ask ? ((Ask) item).message : item;
-        tree.publish(new SupervisionEvent.Crashed(path(), Tree.now(), cause, message));
-        Tree.LOG.warn("'{}' crashed on {}", path(), message, cause);
+        tree.publish(new SupervisionEvent.Crashed(path, Tree.now(), cause, message));
+        Tree.LOG.warn("'{}' crashed on {}", path, message, cause);
         if (item != null) {
             if (deliveries < cspec.redeliveries()) {
                 redeliverItem = item;
@@ -476,18 +477,19 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
 
     /** Publishes a message that will not be handled and fails its ask, if it is one. */
     void deadLetter(Object item, DeadLetterReason reason, @Nullable Throwable cause) {
+        String path = path(); // built on demand: once here
         Object message = item;
         if (item instanceof Ask) {
             Ask ask = (Ask) item;
             message = ask.message;
             ask.sink.error(reason == DeadLetterReason.CRASHED && cause != null
-                    ? new MessageCrashedException(path(), cause)
-                    : new ComponentUnavailableException(path(), reason == DeadLetterReason.COMPONENT_FAILED
+                    ? new MessageCrashedException(path, cause)
+                    : new ComponentUnavailableException(path, reason == DeadLetterReason.COMPONENT_FAILED
                             ? ComponentState.FAILED : ComponentState.STOPPED, cause));
         }
         DEAD.incrementAndGet(this);
-        tree.publish(new SupervisionEvent.DeadLetter(path(), Tree.now(), message, reason, cause));
-        Tree.LOG.debug("dead letter for '{}' ({}): {}", path(), reason, message);
+        tree.publish(new SupervisionEvent.DeadLetter(path, Tree.now(), message, reason, cause));
+        Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, message);
     }
 
     // ------------------------------------------------------------------ lifecycle
