@@ -188,9 +188,12 @@ class IsolationTest {
             looperDead.put(r, new AtomicInteger());
         }
         List<SupervisionEvent.Failed> failed = new CopyOnWriteArrayList<>();
+        // every message told to the looper ends as a dead letter, some only once its mailbox is flushed
+        CountDownLatch allLooperDeadLetters = new CountDownLatch(20_000);
         Disposable d = root.events().subscribe(e -> {
             if (e instanceof SupervisionEvent.DeadLetter && e.path().equals("root/looper")) {
                 looperDead.get(((SupervisionEvent.DeadLetter) e).reason()).incrementAndGet();
+                allLooperDeadLetters.countDown();
             } else if (e instanceof SupervisionEvent.Failed) {
                 failed.add((SupervisionEvent.Failed) e);
             }
@@ -219,6 +222,7 @@ class IsolationTest {
             assertThat(handled).hasValue(50_001);
             assertThat(looperRef.state()).isEqualTo(ComponentState.FAILED);
             assertThat(healthyRef.state()).isEqualTo(ComponentState.RUNNING);
+            assertThat(allLooperDeadLetters.await(20, TimeUnit.SECONDS)).as("all 20,000 dead-lettered").isTrue();
             // 51 crashes (the 51st would be restart 51 within the minute), the rest refused or flushed
             assertThat(looperDead.get(DeadLetterReason.CRASHED)).hasValue(51);
             assertThat(looperDead.get(DeadLetterReason.COMPONENT_FAILED).get()).isEqualTo(20_000 - 51);
