@@ -597,9 +597,16 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         if (current != null) {
             state = ComponentState.STOPPING;
         }
-        // a component waiting out a restart delay drains once restarted, within the same deadline
-        stopDeadline = timer().schedule(this::deadlinePassed, deadline.toNanos(), TimeUnit.NANOSECONDS);
         signalDrain();
+        if (!state.isTerminal()) {
+            // still draining (or waiting out a restart delay: it drains once restarted, within the same
+            // deadline). A stop that completed in signalDrain, as on Schedulers.immediate(), needs no timer
+            Disposable timer = timer().schedule(this::deadlinePassed, deadline.toNanos(), TimeUnit.NANOSECONDS);
+            stopDeadline = timer;
+            if (state.isTerminal()) {
+                timer.dispose(); // it ended meanwhile, maybe before afterTerminal could see the timer
+            }
+        }
         return signal.asMono();
     }
 

@@ -129,4 +129,42 @@ class ShutdownTest extends VirtualTimeTest {
                 .containsExactly("boom/CRASHED", "queued/SHUT_DOWN");
         assertThat(events(SupervisionEvent.Restarted.class)).isEmpty();
     }
+
+    @Test
+    void aStopThatCompletesAtOnceLeavesNoDeadlineTimerAndOneThatWaitsSetsOne() {
+        CountingScheduler timers = new CountingScheduler(vts);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        ComponentSpec<String, String> quick = ComponentSpec.<String, String, Object>named("quick")
+                .state(Object::new)
+                .syncHandler((s, m) -> {
+                    handled.add(m);
+                    return m;
+                })
+                .scheduler(reactor.core.scheduler.Schedulers.immediate())
+                .restart(RestartStrategy.immediate().withScheduler(timers))
+                .build();
+        ComponentSpec<String, String> slow = ComponentSpec.<String, String, Object>named("slow")
+                .state(Object::new)
+                .handler((s, m) -> Mono.delay(Duration.ofSeconds(1)).thenReturn(m))
+                .restart(RestartStrategy.immediate().withScheduler(timers))
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(quick).child(slow));
+        root.ref(quick).tell("1");
+        root.ref(slow).tell("1");
+
+        // drained on the caller's thread: stopped before stopChild returns, no timer scheduled
+        StepVerifier.create(root.stopChild("quick", Duration.ofSeconds(30))).verifyComplete();
+        assertThat(handled).containsExactly("1");
+        assertThat(timers.delayed).hasValue(0);
+
+        // a message in flight for one more second: the deadline timer guards the stop
+        StepVerifier.create(root.stopChild("slow", Duration.ofSeconds(30)))
+                .expectSubscription()
+                .then(() -> assertThat(timers.delayed).hasValue(1))
+                .then(() -> advance(Duration.ofSeconds(1)))
+                .verifyComplete();
+        assertThat(events(SupervisionEvent.Stopped.class)).extracting(SupervisionEvent::path)
+                .containsExactly("root/quick", "root/slow");
+        assertThat(events(SupervisionEvent.DeadLetter.class)).isEmpty();
+    }
 }
