@@ -65,6 +65,16 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
 
     /** Runs the drain loop; looked up when the component starts, so virtual time can replace it. */
     private volatile Scheduler scheduler;
+    /**
+     * The worker of {@link #scheduler} that runs every drain of this component, as a
+     * {@code publishOn} keeps one worker per subscription: successive drains stay on one
+     * thread instead of waking each of the scheduler's threads in turn. Taken by the first
+     * drain, so a component never told anything has none. Null for a {@code blocking()}
+     * component, whose drains each take whichever thread is free. Read and written only by
+     * whoever holds the drain ({@link #wip}).
+     */
+    private Scheduler.@Nullable Worker worker;
+    private @Nullable Scheduler workerScheduler;
     volatile @Nullable Incarnation current;
     /** Why messages still queued become dead letters once the component has ended. */
     private volatile DeadLetterReason terminalReason = DeadLetterReason.COMPONENT_STOPPED;
@@ -170,7 +180,18 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
 
     private void schedule() {
         try {
-            scheduler.schedule(this);
+            if (cspec.blocking()) {
+                scheduler.schedule(this);
+                return;
+            }
+            Scheduler.Worker w = worker;
+            Scheduler s = scheduler;
+            if (w == null || workerScheduler != s || w.isDisposed()) {
+                w = s.createWorker();
+                worker = w;
+                workerScheduler = s;
+            }
+            w.schedule(this);
         } catch (RejectedExecutionException e) {
             // the scheduler was disposed: nothing can run the handler any more
             Tree.LOG.error("'{}': its scheduler rejected the drain task; failing the component", path(), e);
@@ -190,6 +211,9 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
      */
     void takeOverDrain() {
         WIP.set(this, 1);
+        // the abandoned thread still runs a task of the current worker: drain on a new one. The old
+        // worker is dropped, not disposed: disposing it from here would interrupt that thread again
+        worker = null;
         schedule();
     }
 
@@ -225,6 +249,7 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
                 if (inc == null) {
                     if (state.isTerminal()) {
                         polled += flushDeadLetters();
+                        retireWorker();
                     }
                     return DRAINED;
                 }
@@ -269,6 +294,20 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             }
         } finally {
             flushPolled(polled);
+        }
+    }
+
+    /**
+     * The component has ended and its mailbox is flushed: give its worker back (a worker of a
+     * bounded elastic scheduler holds a share of a thread). A revived component takes a new one.
+     * Called by the drain's holder, possibly from a task of this very worker, which is allowed:
+     * a task disposed on its own thread is not interrupted.
+     */
+    private void retireWorker() {
+        Scheduler.Worker w = worker;
+        if (w != null) {
+            worker = null;
+            w.dispose();
         }
     }
 
@@ -519,7 +558,11 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
         current = inc;
         incarnationStarted();
         inc.startHealthCheck(this);
-        signalDrain();
+        // a message told from now on signals its own drain; one that came earlier is in the queue.
+        // A component never told anything takes no drain, and so no worker: idle, it costs less
+        if (redeliverItem != null || stopRequested || !queue.isEmpty()) {
+            signalDrain();
+        }
     }
 
     /** The pipeline was cancelled (stop, removal): the incarnation ends without a signal. */

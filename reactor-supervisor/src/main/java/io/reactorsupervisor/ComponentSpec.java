@@ -142,6 +142,10 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         return healthProbe;
     }
 
+    boolean blocking() {
+        return blocking;
+    }
+
     /** The scheduler that runs the handler, looked up when an incarnation starts. */
     Scheduler scheduler() {
         if (scheduler != null) {
