@@ -317,6 +317,13 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         /**
          * Runs the handler on this scheduler instead of {@link Schedulers#parallel()}.
          *
+         * <p>As a {@code publishOn} does, a component takes one {@link Scheduler.Worker} of its
+         * scheduler when it is first told something, and runs every message on it until it
+         * ends, restarts included: on {@code parallel()} its messages stay on one thread, which
+         * it shares with the other components given that thread. A handler that blocks holds
+         * them up until its health check or processing timeout interrupts it; mark such
+         * handlers {@link #blocking()}.
+         *
          * @param scheduler the scheduler
          * @return this builder
          */
