@@ -209,14 +209,15 @@ abstract class ChildCell implements CoreSubscriber<Void> {
         incarnationStart = nowNanos();
         incarnationRunning = true;
         state = stopRequested ? ComponentState.STOPPING : ComponentState.RUNNING;
+        String path = path(); // built on demand: once here
         if (!startedOnce) {
             startedOnce = true;
-            tree.publish(new SupervisionEvent.Started(path(), Tree.now()));
-            Tree.LOG.debug("'{}' started", path());
+            tree.publish(new SupervisionEvent.Started(path, Tree.now()));
+            Tree.LOG.debug("'{}' started", path);
         } else {
             long n = ++restarts;
-            tree.publish(new SupervisionEvent.Restarted(path(), Tree.now(), n));
-            Tree.LOG.info("'{}' restarted ({} restarts in all)", path(), n);
+            tree.publish(new SupervisionEvent.Restarted(path, Tree.now(), n));
+            Tree.LOG.info("'{}' restarted ({} restarts in all)", path, n);
         }
     }
 
@@ -275,8 +276,9 @@ abstract class ChildCell implements CoreSubscriber<Void> {
         }
         incarnationRunning = false;
         state = ComponentState.STOPPED;
-        tree.publish(new SupervisionEvent.Stopped(path(), Tree.now(), reason));
-        Tree.LOG.debug("'{}' stopped: {}", path(), reason);
+        String path = path();
+        tree.publish(new SupervisionEvent.Stopped(path, Tree.now(), reason));
+        Tree.LOG.debug("'{}' stopped: {}", path, reason);
         afterTerminal(ComponentState.STOPPED, null);
     }
 

@@ -181,8 +181,9 @@ final class SupervisorCell extends ChildCell implements Supervisor {
         Duration delay = strategy.nextDelay(child.attempt);
         child.attempt++;
         child.state = ComponentState.RESTARTING;
-        tree.publish(new SupervisionEvent.Restarting(child.path(), Tree.now(), child.attempt, delay, failure));
-        Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", child.path(), delay, child.attempt);
+        String path = child.path(); // built on demand: once here
+        tree.publish(new SupervisionEvent.Restarting(path, Tree.now(), child.attempt, delay, failure));
+        Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", path, delay, child.attempt);
 
         if (sspec.strategy() == SupervisionStrategy.ONE_FOR_ONE) {
             return delay.isZero() ? RESTART_NOW : Mono.delay(delay, child.timer());
