@@ -20,6 +20,11 @@
 # ATTEMPTS=n (default 5) and QUIET_WAIT=s (default 900: how long to wait for an idle machine
 # before running anyway) trade cleanliness for time on a machine that is rarely idle; the
 # figure of the last attempt is kept whatever its interference, which the .txt records.
+#
+# FORKS=n benchmarks/run.sh ...   n JVM forks per benchmark instead of 1. Throughput across a
+# thread hop is bimodal per fork on the 2-core VM these figures come from (the raw publishOn
+# floor as much as the library: one fork settles near 6 M msg/s, the next near 19 M), so one
+# fork is a coin toss there; the README's TellThroughput figures use FORKS=3.
 set -euo pipefail
 
 profile="${1:-short}"
@@ -27,8 +32,8 @@ regex="${2:-.*}"
 shift $(( $# > 2 ? 2 : $# ))
 
 case "$profile" in
-  short) settings=(-f 1 -wi 3 -w 1s -i 3 -r 1s) ;;
-  full)  settings=(-f 1 -wi 10 -w 2s -i 5 -r 2s) ;;
+  short) settings=(-f "${FORKS:-1}" -wi 3 -w 1s -i 3 -r 1s) ;;
+  full)  settings=(-f "${FORKS:-1}" -wi 10 -w 2s -i 5 -r 2s) ;;
   *) echo "usage: $0 [short|full] [REGEX] [extra JMH options...]" >&2; exit 2 ;;
 esac
 settings+=(-jvmArgs "-Xms2g -Xmx2g -XX:+UseG1GC")
@@ -46,7 +51,7 @@ json="$results_dir/$profile-$stamp.json"
 text="$results_dir/$profile-$stamp.txt"
 
 {
-  echo "# profile: $profile (${settings[*]}), benchmarks: $regex, extra options: $*, QUIET=${QUIET:-0} ATTEMPTS=${ATTEMPTS:-5} QUIET_WAIT=${QUIET_WAIT:-900}"
+  echo "# profile: $profile (${settings[*]}), FORKS=${FORKS:-1}, benchmarks: $regex, extra options: $*, QUIET=${QUIET:-0} ATTEMPTS=${ATTEMPTS:-5} QUIET_WAIT=${QUIET_WAIT:-900}"
   echo "# nproc: $(nproc), cpu: $(lscpu | sed -n 's/^Model name: *//p'), memory: $(free -h | awk '/^Mem:/ {print $2}')"
   echo "# $(java -version 2>&1 | head -1)"
   echo "# load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
