@@ -17,7 +17,7 @@ import reactor.core.Disposable;
  * <p>When the spec has a health check or a processing timeout, the incarnation can be
  * <em>killed</em> from another thread: an asynchronous handler is cancelled; a synchronous
  * one is interrupted and abandoned (its thread keeps the drain loop until the handler
- * returns, and the next incarnation drains on another thread).
+ * returns, and the next incarnation drains on a new worker of the component's scheduler).
  */
 final class Incarnation implements Subscription {
 
