@@ -327,11 +327,18 @@ class BadInputTest {
             for (Future<Mono<Void>> f : shutdowns) {
                 assertThat(f.get(20, TimeUnit.SECONDS).block(WAIT)).isNull();
             }
-            ComponentSnapshot snapshot = (ComponentSnapshot) root.snapshot().child("counter");
             assertThat(accepted).isGreaterThan(5_000);
             assertThat(refused).isEqualTo(2_000);
             // accepted before the shutdown closed the mailbox: drained; refused afterwards: dead letters. A tell
-            // that passed the check just as the mailbox closed may be accepted and then dead-lettered.
+            // that passed the check just as the mailbox closed may be accepted and then dead-lettered, by a
+            // flush that can finish just after the shutdown completes: wait (bounded) for the books to close
+            long expected = (long) accepted + refused;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            ComponentSnapshot snapshot = (ComponentSnapshot) root.snapshot().child("counter");
+            while (snapshot.handled() + snapshot.deadLetters() != expected && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+                snapshot = (ComponentSnapshot) root.snapshot().child("counter");
+            }
             assertThat(snapshot.handled()).isEqualTo(siblingHandled.get());
             assertThat(snapshot.handled() + snapshot.deadLetters()).isEqualTo(accepted + refused);
             assertThat(snapshot.deadLetters()).isBetween((long) refused, (long) refused + 2);
