@@ -160,18 +160,30 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             return new MailboxFullException(path(), capacity);
         }
         queue.offer(item);
-        signalDrain();
+        signalQueued();
         return null;
     }
 
     /** Enqueues an internal item (a health probe) that bypasses the bound and the depth count. */
     void offerInternal(Object item) {
         queue.offer(item);
-        signalDrain();
+        signalQueued();
     }
 
     // ------------------------------------------------------------------ drain loop
 
+    /**
+     * A message was queued. While a drain holds {@link #wip}, it polls the queue once more
+     * before it lets go (see {@link #run}), so the sender only reads {@code wip}: no atomic
+     * update per message while the component is busy.
+     */
+    private void signalQueued() {
+        if (wip == 0 && WIP.compareAndSet(this, 0, 1)) {
+            schedule();
+        }
+    }
+
+    /** Something other than a queued message changed (an end, a stop, a reply): drain again. */
     void signalDrain() {
         if (WIP.getAndIncrement(this) == 0) {
             schedule();
@@ -235,9 +247,24 @@ final class ComponentCell extends ChildCell implements ComponentRef<Object, Obje
             }
             missed = WIP.addAndGet(this, -missed);
             if (missed == 0) {
-                return;
+                // a sender that saw this drain running did not signal: take its message, unless
+                // nothing can take it now (whatever unblocks the drain signals it again)
+                if (queue.isEmpty() || blocked() || !WIP.compareAndSet(this, 0, 1)) {
+                    return;
+                }
+                missed = 1;
             }
         }
+    }
+
+    /**
+     * Whether the drain can't take messages now: between incarnations (the next one signals
+     * when it starts, if messages are waiting), or waiting on an asynchronous handler (which
+     * signals when it ends). An ended component is not blocked: it flushes its mailbox.
+     */
+    private boolean blocked() {
+        Incarnation inc = current;
+        return inc == null ? !state.isTerminal() : inc.inFlight != null;
     }
 
     private int drainBatch() {
