@@ -9,18 +9,27 @@ final class Checks {
     private Checks() {
     }
 
+    /**
+     * The longest duration the library takes: 100 years. Every delay, window, timeout and
+     * deadline is at most this, so that adding two of them to a scheduler's clock, in
+     * nanoseconds, never overflows.
+     */
+    static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
     static Duration positive(Duration value, String name) {
         Objects.requireNonNull(value, name);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, but was " + value);
+        if (value.isNegative() || value.isZero() || value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be positive and at most 36500 days (100 years), but was "
+                    + value);
         }
         return value;
     }
 
-    static Duration notNegative(Duration value, String name) {
+    static Duration atLeast(Duration value, Duration min, String name) {
         Objects.requireNonNull(value, name);
-        if (value.isNegative()) {
-            throw new IllegalArgumentException(name + " must be zero or positive, but was " + value);
+        if (value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be at least " + min
+                    + " and at most 36500 days (100 years), but was " + value);
         }
         return value;
     }

@@ -1,12 +1,13 @@
 package io.reactorsupervisor;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.CoreSubscriber;
 import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -15,94 +16,113 @@ import reactor.util.context.Context;
 import reactor.util.retry.Retry;
 
 /**
- * The running side of one child of a supervisor, component or supervisor alike.
+ * The running side of one child of a supervisor, component or supervisor alike: its one
+ * lifecycle state, and its <em>pipeline</em>.
  *
- * <p>A child runs as one <em>pipeline</em>: {@code incarnations().retryWhen(companion)}.
- * Each subscription to {@link #incarnations()} is one incarnation with fresh state; when it
- * ends with an error, the companion asks the parent supervisor what to do
- * ({@link SupervisorCell#decide}): restart after a delay, wait for a sibling group restart,
- * stop, or give up. A decision to stop or give up travels down the pipeline as a
- * {@link Signals.Signal} and ends it. A FAILED or STOPPED child can be revived by its
- * supervisor with a new pipeline: the mailbox (for a component) outlives all of this.
+ * <p>A child runs as {@code incarnations().retryWhen(retry)}. Each subscription to
+ * {@link #incarnations()} is one incarnation with fresh state; {@code retry} is the Reactor
+ * spec of the child's {@link RestartStrategy}. The crash path, end to end: an incarnation
+ * ends with an error; {@code retryWhen} hands it to the spec; the spec's before-retry hook
+ * ({@link #admission}) posts {@link Signals.Crashed} to the parent's queue and waits for the
+ * verdict, which the parent's drain decides ({@code SupervisorCell#decide}); a restart
+ * completes the hook, Reactor waits the backoff, the after-retry hook ({@link #startOrder})
+ * lets a group restart order the start, and the resubscription is the next incarnation. A
+ * verdict to stop or give up fails the hook with a {@link Signals.Signal}, which the spec
+ * does not retry: the pipeline ends and the child tells its parent ({@link Signals.Ended}).
  *
- * <p>Restart bookkeeping ({@link #window}, {@link #attempt}, {@link #gate}) is guarded by the
- * parent supervisor's lock.
+ * <p>Which of the parent's fields are whose: {@link #window} and {@link #gate} are written
+ * by the parent's drain only; {@link #state} moves by {@link #moveTo} alone.
  */
-abstract class ChildCell implements CoreSubscriber<Void> {
+abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<ChildCell, ComponentState> STATE =
+            AtomicReferenceFieldUpdater.newUpdater(ChildCell.class, ComponentState.class, "state");
 
     final ChildSpec spec;
     final String name;
     final @Nullable SupervisorCell parent;
     final Tree tree;
 
-    volatile ComponentState state = ComponentState.STARTING;
+    private volatile ComponentState state = ComponentState.STARTING;
     volatile long restarts;
-    /** Start of the current incarnation on {@link #timer()}'s clock, in nanoseconds. */
-    volatile long incarnationStart;
-    volatile boolean incarnationRunning;
-
-    // guarded by parent's lock
-    private @Nullable RestartWindow window;
-    long attempt;
-    Sinks.@Nullable One<Boolean> gate;
-    private volatile @Nullable List<Runnable> afterDecision;
-    /** The thread now inside {@link #signalEnd}'s {@code onError}, if any. */
-    private volatile @Nullable Thread signalling;
-    /** What a decision made inside {@link #signalEnd} left to do; only that thread touches it. */
-    private @Nullable List<Runnable> afterSignal;
-
-    private volatile boolean startedOnce;
-    /** Whether a pipeline was ever started (the first may fail before its incarnation starts). */
-    volatile boolean launched;
-    /** Removed by its supervisor: the next decision stops it for good. */
-    volatile boolean removed;
-    /** A graceful stop is under way: incarnations drain the mailbox and end. */
-    volatile boolean stopRequested;
+    /** Start of the current incarnation on {@link #timer()}'s clock, in nanoseconds; -1 between incarnations. */
+    volatile long incarnationStart = -1;
+    private boolean startedOnce; // written by whoever starts an incarnation, one at a time
     private volatile @Nullable Subscription pipeline;
 
-    ChildCell(ChildSpec spec, @Nullable SupervisorCell parent, Tree tree) {
+    /** Start order among its siblings: children start in this order and stop in reverse. */
+    final int seq;
+    /** The parent's: the restart window, created at the first restart (an idle child keeps none). */
+    @Nullable RestartWindow window;
+    /** The parent's: where the crashed child of a group restart waits for its turn to start. */
+    volatile Sinks.@Nullable Empty<Void> gate;
+    /** The parent's: whether the child's pipeline runs (it ends with the child's {@link Signals.Ended}). */
+    boolean live;
+    /** The parent's: a restart was granted and the child waits out its (non-zero) delay. */
+    boolean awaitingRestart;
+
+    ChildCell(ChildSpec spec, @Nullable SupervisorCell parent, Tree tree, int seq) {
         this.spec = spec;
         this.name = spec.name();
         this.parent = parent;
         this.tree = tree;
+        this.seq = seq;
     }
 
     /**
      * The path in the tree, built when asked for (events, logs, errors), never on the message
-     * path: keeping it would cost every idle child a string.
+     * path: keeping it would cost every idle child a string. Built without recursion, for a
+     * tree of any depth.
      */
     public String path() {
-        return parent == null ? name : parent.path() + "/" + name;
-    }
-
-    /** The restart window, created at the first restart: an idle child keeps none. Under the parent's lock. */
-    final RestartWindow window() {
-        RestartWindow w = window;
-        if (w == null) {
-            w = new RestartWindow(spec.restartLimit());
-            window = w;
+        if (parent == null) {
+            return name;
         }
-        return w;
+        ArrayDeque<String> names = new ArrayDeque<>();
+        for (ChildCell c = this; c != null; c = c.parent) {
+            names.push(c.name);
+        }
+        return String.join("/", names);
     }
 
-    /** A cold Flux whose every subscription runs one incarnation; it never emits items. */
-    abstract Flux<Void> incarnations();
+    final ComponentState state() {
+        return state;
+    }
 
-    /** The child has become FAILED or STOPPED: flush what it holds. */
-    abstract void afterTerminal(ComponentState terminal, @Nullable Throwable cause);
+    /**
+     * The one place the lifecycle moves: to {@code next} if {@link ComponentState#canMoveTo}
+     * allows it from the state now.
+     *
+     * @return false if the transition is not allowed from the current state
+     */
+    final boolean moveTo(ComponentState next) {
+        for (;;) {
+            ComponentState now = state;
+            if (!now.canMoveTo(next)) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, now, next)) {
+                return true;
+            }
+        }
+    }
 
-    /** Ends the current incarnation so that the parent can restart it with its siblings. */
-    abstract void terminateForRestart();
+    /** A cold Flux whose every subscription runs one incarnation; it emits only {@link #STABLE}. */
+    abstract Flux<Object> incarnations();
 
-    /** Stops accepting messages (the first step of a shutdown); what is queued is still handled. */
-    abstract void close();
+    /** Asks the current incarnation to end (a group restart); its pipeline then ends with {@link Signals.Terminated}. */
+    abstract void terminate();
 
-    /** Graceful stop within the deadline; see {@link Supervisor#shutdown(Duration)}. */
-    abstract Mono<Void> stop(Duration deadline);
+    /** Graceful stop within the deadline: finish, drain, end; the pipeline then ends and the parent hears of it. */
+    abstract void stop(Duration deadline);
+
+    /** The pipeline ended or was cancelled; the child is now terminal: flush what it holds, then tell the parent. */
+    abstract void ended(@Nullable Throwable cause);
 
     abstract ChildSnapshot snapshot();
 
-    /** The scheduler of restart delays and the clock of restart windows and uptime. */
+    /** The scheduler of restart delays and timers, and the clock of restart windows and uptime. */
     final Scheduler timer() {
         return spec.restartStrategy().scheduler();
     }
@@ -112,24 +132,39 @@ abstract class ChildCell implements CoreSubscriber<Void> {
     }
 
     final Duration uptime() {
-        return incarnationRunning ? Duration.ofNanos(Math.max(0, nowNanos() - incarnationStart)) : Duration.ZERO;
+        long start = incarnationStart;
+        return start < 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, nowNanos() - start));
     }
 
-    /**
-     * The companion of every child's pipeline, shared: it finds the child in the context of
-     * the pipeline's subscriber, which is the child itself (see {@link #currentContext()}).
-     */
-    private static final Retry ASK_THE_SUPERVISOR = Retry.from(signals -> signals.concatMap(signal ->
-            Mono.deferContextual(ctx -> ctx.get(ChildCell.class).onIncarnationEnded(signal.failure()))));
+    /** The restart window of this child; the parent's drain only. */
+    final RestartWindow window() {
+        RestartWindow w = window;
+        if (w == null) {
+            w = new RestartWindow(spec.restartLimit());
+            window = w;
+        }
+        return w;
+    }
 
-    /** Starts (or, after FAILED/STOPPED, revives) the child with a new pipeline. */
+    // ------------------------------------------------------------------ the pipeline
+
+    /** Emitted by an incarnation that ran its strategy's reset-after without crashing: the backoff starts over. */
+    static final Object STABLE = new Object();
+
+    /** Starts (or, after it ended, starts again) the child with a new pipeline. */
     final void startPipeline() {
-        launched = true;
-        state = ComponentState.STARTING;
-        incarnations().retryWhen(ASK_THE_SUPERVISOR).subscribe(this);
+        moveTo(ComponentState.STARTING);
+        incarnations().retryWhen(spec.restartStrategy().retry()).subscribe(this);
     }
 
-    // ------------------------------------------------------------------ the pipeline's subscriber
+    /** Cancels the pipeline (a pending restart delay, a wait at the gate, or a running incarnation). */
+    final void cancelPipeline() {
+        Subscription p = pipeline;
+        if (p != null) {
+            pipeline = null;
+            p.cancel();
+        }
+    }
 
     @Override
     public final void onSubscribe(Subscription s) {
@@ -138,77 +173,74 @@ abstract class ChildCell implements CoreSubscriber<Void> {
     }
 
     @Override
-    public final void onNext(Void v) {
-        // incarnations emit no items
+    public final void onNext(Object stable) {
+        // STABLE resets the spec's attempts in a row; nothing to do here
     }
 
     @Override
     public final void onError(Throwable e) {
-        pipelineError(e);
+        pipeline = null;
+        pipelineEnded(e);
     }
 
     @Override
     public final void onComplete() {
-        pipelineComplete();
+        pipeline = null;
+        pipelineEnded(null);
     }
 
+    /** The hooks find their child here: one Retry spec per strategy serves every child. */
     @Override
     public final Context currentContext() {
         return Context.of(ChildCell.class, this);
     }
 
-    /** Starts a FAILED or STOPPED child again with a new pipeline; its restart window starts over. */
-    void revive() {
-        stopRequested = false;
-        window = null;
-        attempt = 0;
-        startPipeline();
+    /** The spec's filter: the library's verdicts end the pipeline, everything else is a crash to decide on. */
+    static boolean retriable(Throwable t) {
+        return !(t instanceof Signals.Signal);
     }
 
-    /** Parks the child until its supervisor opens the gate: true restarts it, an error ends it. Under the parent's lock. */
-    final Mono<Boolean> awaitGate() {
-        Sinks.One<Boolean> g = Sinks.one();
-        gate = g;
-        state = ComponentState.RESTARTING;
+    /** The before-retry hook: asks the parent for admission and waits for its verdict. */
+    static Mono<Void> admission(Retry.RetrySignal signal) {
+        Throwable failure = signal.failure();
+        long attempt = signal.totalRetriesInARow();
+        return Mono.deferContextual(ctx -> ctx.get(ChildCell.class).askAdmission(failure, attempt));
+    }
+
+    /** The after-retry hook: the delay has elapsed; a group restart orders the start, otherwise start now. */
+    static Mono<Void> startOrder(Retry.RetrySignal signal) {
+        return Mono.deferContextual(ctx -> ctx.get(ChildCell.class).awaitStartOrder());
+    }
+
+    private Mono<Void> askAdmission(Throwable failure, long attempt) {
+        incarnationStart = -1;
+        SupervisorCell p = parent;
+        if (p == null) {
+            return Mono.error(new Signals.GiveUp(failure)); // a root has nobody to restart it
+        }
+        Sinks.Empty<Void> verdict = Sinks.empty();
+        p.post(new Signals.Crashed(this, failure, attempt, verdict));
+        return verdict.asMono();
+    }
+
+    private Mono<Void> awaitStartOrder() {
+        Sinks.Empty<Void> g = gate;
+        if (g == null) {
+            return Mono.empty();
+        }
+        SupervisorCell p = parent;
+        if (p != null) {
+            p.post(new Signals.DelayElapsed(this));
+        }
         return g.asMono();
     }
 
-    /**
-     * Ends the current incarnation with {@code signal} for the parent to decide on, then runs
-     * what that decision left to do. {@code FluxRetryWhen} hands the signal to the companion
-     * before it requests the companion's next trigger, so a restart this child's own decision
-     * triggers (the opening of a group restart) must wait until {@code onError} has returned,
-     * or this child would restart after its siblings instead of in start order. (When the
-     * companion is still busy with the previous restart, it decides later; see
-     * {@link #onIncarnationEnded}.)
-     */
-    final void signalEnd(CoreSubscriber<? super Void> actual, Throwable signal) {
-        Thread previous = signalling;
-        signalling = Thread.currentThread();
-        try {
-            actual.onError(signal);
-        } finally {
-            signalling = previous;
-        }
-        List<Runnable> after = afterSignal;
-        if (after != null) {
-            afterSignal = null;
-            after.forEach(Runnable::run);
-        }
-    }
-
-    /** Under the parent's lock, during this child's decision: run these once its end signal has returned. */
-    final void afterDecision(List<Runnable> actions) {
-        if (!actions.isEmpty()) {
-            afterDecision = actions;
-        }
-    }
-
-    /** Called by an incarnation when it starts. */
-    final void incarnationStarted() {
+    /** Called by an incarnation once it has started: the lifecycle moves and an event says so. */
+    final void incarnationStarted(boolean stopping) {
         incarnationStart = nowNanos();
-        incarnationRunning = true;
-        state = stopRequested ? ComponentState.STOPPING : ComponentState.RUNNING;
+        if (!stopping) {
+            moveTo(ComponentState.RUNNING);
+        }
         String path = path(); // built on demand: once here
         if (!startedOnce) {
             startedOnce = true;
@@ -221,78 +253,66 @@ abstract class ChildCell implements CoreSubscriber<Void> {
         }
     }
 
-    private Mono<?> onIncarnationEnded(Throwable failure) {
-        incarnationRunning = false;
-        if (parent == null) {
-            // a root has nobody to restart it
-            return Mono.error(failure instanceof Signals.Signal ? failure : new Signals.GiveUp(failure));
-        }
-        Mono<?> decision = parent.decide(this, failure);
-        List<Runnable> after = afterDecision;
-        if (after == null) {
-            return decision;
-        }
-        afterDecision = null;
-        if (signalling == Thread.currentThread()) {
-            afterSignal = after; // signalEnd runs it once onError has returned
-            return decision;
-        }
-        // The end was signalled while the companion was still busy with the previous restart (an
-        // incarnation that failed while it started): the companion decides now, on its own stack, and
-        // nobody is in signalEnd to run what is left. The companion subscribes to the decision as soon
-        // as this returns; run it right after that, so that this child restarts in its place in order.
-        return new Mono<Object>() {
-            @Override
-            public void subscribe(CoreSubscriber<? super Object> actual) {
-                decision.subscribe(actual);
-                after.forEach(Runnable::run);
-            }
-        };
-    }
-
-    /** Cancels the pipeline (a pending restart delay, a wait for a gate, or a running incarnation). */
-    final void disposePipeline() {
-        Subscription p = pipeline;
+    /** Tells the parent that an incarnation has started (a supervisor's: with its declared children). */
+    final void tellStarted() {
+        SupervisorCell p = parent;
         if (p != null) {
-            p.cancel();
+            p.post(new Signals.Started(this));
         }
     }
 
-    private void pipelineError(Throwable e) {
-        if (e instanceof Signals.Stop) {
-            stopped(((Signals.Stop) e).reason);
-        } else {
-            failed(e instanceof Signals.GiveUp && e.getCause() != null ? e.getCause() : e);
-        }
+    /** Whether the incarnation now running has run its strategy's reset-after: it emits {@link #STABLE} before it ends. */
+    final boolean stableFor(long nowNanos) {
+        Duration resetAfter = spec.restartStrategy().resetAfter();
+        long start = incarnationStart;
+        return resetAfter != null && start >= 0 && nowNanos - start >= resetAfter.toNanos();
     }
 
-    private void pipelineComplete() {
-        stopped("shut down");
-    }
-
-    final void stopped(String reason) {
-        if (state.isTerminal()) {
+    /** The pipeline ended: the lifecycle moves to where the signal says, then the child flushes and tells its parent. */
+    private void pipelineEnded(@Nullable Throwable e) {
+        incarnationStart = -1;
+        if (e instanceof Signals.Terminated || e instanceof Signals.StartFailed) {
+            // parked: the supervisor starts it again, or decides that it has failed
+            moveTo(ComponentState.RESTARTING);
+            ended(e);
             return;
         }
-        incarnationRunning = false;
-        state = ComponentState.STOPPED;
+        if (e == null || e instanceof Signals.Stop) {
+            String reason = e == null ? "shut down" : ((Signals.Stop) e).reason;
+            stopped(reason);
+        } else {
+            Throwable cause = e instanceof Signals.Signal && e.getCause() != null ? e.getCause() : e;
+            failed(cause);
+        }
+        ended(e);
+    }
+
+    /** Moves to STOPPED and says so; false if it had already ended. */
+    final boolean stopped(String reason) {
+        if (!moveTo(ComponentState.STOPPED)) {
+            return false;
+        }
         String path = path();
         tree.publish(new SupervisionEvent.Stopped(path, Tree.now(), reason));
         Tree.LOG.debug("'{}' stopped: {}", path, reason);
-        afterTerminal(ComponentState.STOPPED, null);
+        return true;
     }
 
-    final void failed(Throwable cause) {
-        if (state.isTerminal()) {
-            return;
+    /** Moves to FAILED and says so; false if it had already ended. */
+    final boolean failed(Throwable cause) {
+        if (!moveTo(ComponentState.FAILED)) {
+            return false;
         }
-        incarnationRunning = false;
-        state = ComponentState.FAILED;
         tree.publish(new SupervisionEvent.Failed(path(), Tree.now(), cause));
         Tree.LOG.error("'{}' gave up: {}", path(), cause.toString());
-        afterTerminal(ComponentState.FAILED, cause);
-        if (parent != null) {
-            parent.childGaveUp(this, cause);
+        return true;
+    }
+
+    /** Tells the parent that the pipeline has ended and everything the child held was flushed. */
+    final void tellEnded(@Nullable Throwable cause) {
+        SupervisorCell p = parent;
+        if (p != null) {
+            p.post(new Signals.Ended(this, cause));
         }
     }
 

@@ -40,7 +40,9 @@ public interface ComponentRef<M, R> {
      *     {@link MessageCrashedException} (carrying the handler's failure) if the message
      *     crashed the component, {@link MailboxFullException} if the mailbox was full, and
      *     {@link ComponentUnavailableException} if the component is failed, stopped or shut
-     *     down, or gave up while the message waited
+     *     down, or gave up while the message waited; and at once with
+     *     {@link IllegalStateException} if the component's own handler asks it (a component
+     *     handles one message at a time, so that reply could never come)
      * @throws NullPointerException if {@code message} is null
      */
     Mono<R> ask(M message);
@@ -51,15 +53,4 @@ public interface ComponentRef<M, R> {
     /** @return how many messages wait in the mailbox */
     int mailboxDepth();
 
-    /**
-     * Integration point for circuit breakers that guard calls to this component: records
-     * that breaker {@code breaker} went from {@code fromState} to {@code toState}. The
-     * transition is published as a {@link SupervisionEvent.CircuitStateChanged} event and
-     * the breaker's state appears next to the component in the tree snapshot.
-     *
-     * @param breaker the breaker's name
-     * @param fromState the state it left
-     * @param toState the state it entered
-     */
-    void reportCircuitState(String breaker, String fromState, String toState);
 }

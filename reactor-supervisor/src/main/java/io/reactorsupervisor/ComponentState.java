@@ -22,4 +22,22 @@ public enum ComponentState {
     public boolean isTerminal() {
         return this == STOPPED || this == FAILED;
     }
+
+    /**
+     * The lifecycle's transitions, all in one place: STARTING -> RUNNING -> (RESTARTING ->
+     * RUNNING)* -> STOPPED | FAILED, STOPPING on the way to STOPPED, and a terminal state
+     * back to STARTING when the supervisor starts the child again.
+     */
+    boolean canMoveTo(ComponentState next) {
+        switch (this) {
+            case STARTING:
+            case RUNNING:
+            case RESTARTING:
+                return next != STARTING && next != this;
+            case STOPPING:
+                return next == STOPPED || next == FAILED;
+            default: // STOPPED, FAILED
+                return next == STARTING;
+        }
+    }
 }

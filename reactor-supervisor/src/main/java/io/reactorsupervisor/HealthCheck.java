@@ -25,6 +25,12 @@ public final class HealthCheck {
     /** Default number of failed probes in a row that make a component unhealthy. */
     public static final int DEFAULT_UNHEALTHY_AFTER = 3;
 
+    /**
+     * The shortest interval between probes: a probe is a timer task and a trip through the
+     * drain, and a component probed more often than this spends its time being probed.
+     */
+    public static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+
     private final Duration interval;
     private final Duration timeout;
     private final int unhealthyAfter;
@@ -39,12 +45,13 @@ public final class HealthCheck {
      * Probe every {@code interval}, with a timeout equal to the interval and
      * {@value #DEFAULT_UNHEALTHY_AFTER} failures in a row before a restart.
      *
-     * @param interval time between probes, positive
+     * @param interval time between probes, at least {@link #MIN_INTERVAL} (10 ms) and at most
+     *     36500 days
      * @return the health check spec
-     * @throws IllegalArgumentException if {@code interval} is not positive
+     * @throws IllegalArgumentException if {@code interval} is below 10 ms or above 36500 days
      */
     public static HealthCheck every(Duration interval) {
-        Checks.positive(interval, "interval");
+        Checks.atLeast(interval, MIN_INTERVAL, "interval");
         return new HealthCheck(interval, interval, DEFAULT_UNHEALTHY_AFTER);
     }
 

@@ -1,19 +1,24 @@
 package io.reactorsupervisor;
 
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
-import reactor.core.scheduler.Scheduler;
+import reactor.core.publisher.Mono;
 
 /**
- * The liveness probe of one incarnation. Every interval it sends a {@link Check} through the
- * mailbox, behind the messages already queued, and schedules the check's timeout. A check
- * that reaches the drain loop is answered at once, or by the spec's health probe over the
- * state; a check not answered within the timeout, or answered false, is a failure. After
- * {@code unhealthyAfter} failures in a row the incarnation is killed as hung. Hence a hung
- * component is restarted within {@code interval * unhealthyAfter + timeout}.
+ * The liveness probe of one incarnation. Every interval it starts a {@link Check} and schedules
+ * its timeout, and sends a probe through the mailbox, behind the messages already queued,
+ * unless an earlier probe still waits there: a component never holds more than one probe,
+ * whatever its backlog. When the drain reaches the probe it answers the latest check. A check that reaches the drain is answered at once, or by the spec's
+ * health probe over the state, run by the drain between two messages; a check not answered
+ * within the timeout, or answered false, is a failure. After {@code unhealthyAfter} failures
+ * in a row the incarnation is killed as hung. Hence a hung component is restarted within
+ * {@code interval * unhealthyAfter + timeout}. The timers only post: the kill is settled by
+ * the component's drain, the events are delivered by the tree's hub.
  */
 final class HealthMonitor {
 
@@ -21,13 +26,17 @@ final class HealthMonitor {
     private final Incarnation incarnation;
     private final HealthCheck spec;
     private volatile @Nullable Disposable ticks;
+    /** The check of the latest tick, which the probe in the mailbox answers when the drain reaches it. */
+    private volatile @Nullable Check latest;
+    /** Whether a probe waits in the mailbox. */
+    private volatile boolean probeQueued;
     private int failuresInARow; // guarded by this
     private volatile boolean stopped;
 
     HealthMonitor(ComponentCell cell, Incarnation incarnation) {
         this.cell = cell;
         this.incarnation = incarnation;
-        this.spec = java.util.Objects.requireNonNull(cell.cspec.healthCheck());
+        this.spec = Objects.requireNonNull(cell.cspec.healthCheck());
     }
 
     void start() {
@@ -48,9 +57,13 @@ final class HealthMonitor {
             return;
         }
         Check check = new Check();
-        Scheduler timer = cell.timer();
-        check.timeout = timer.schedule(check::timedOut, spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        cell.offerInternal(check);
+        latest = check;
+        check.timeout = cell.timer().schedule(check::timedOut, spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        if (!probeQueued) {
+            probeQueued = true;
+            cell.mailbox.offerProbe(check);
+            cell.signalQueued();
+        }
     }
 
     private void succeeded() {
@@ -76,23 +89,43 @@ final class HealthMonitor {
     }
 
     /** One probe through the mailbox; answered, timed out or failed exactly once. */
-    final class Check implements ComponentCell.Probe {
-        private static final int PENDING = 0;
+    final class Check {
+        static final int PENDING = 0;
         private static final int DONE = 1;
 
+        @SuppressWarnings("rawtypes")
         private static final AtomicIntegerFieldUpdater<Check> STATE =
                 AtomicIntegerFieldUpdater.newUpdater(Check.class, "outcome");
 
         volatile int outcome = PENDING;
         volatile @Nullable Disposable timeout;
 
-        @Override
-        public Incarnation incarnation() {
-            return incarnation;
+        /** The drain reached this probe, between two messages of {@code inc}: it answers the latest check. */
+        void reached(Incarnation inc) {
+            probeQueued = false;
+            Check check = latest;
+            if (inc != incarnation || check == null || check.outcome != PENDING) {
+                return; // sent to an incarnation that has ended, or the check timed out already
+            }
+            check.probe(inc);
         }
 
-        @Override
-        public void answered(boolean healthy, @Nullable Throwable error) {
+        private void probe(Incarnation inc) {
+            Function<Object, Mono<Boolean>> probe = cell.cspec.healthProbe();
+            if (probe == null) {
+                answered(true, null);
+                return;
+            }
+            try {
+                Objects.requireNonNull(probe.apply(inc.state), "health probe returned null")
+                        .subscribe(healthy -> answered(Boolean.TRUE.equals(healthy), null),
+                                error -> answered(false, error), () -> answered(false, null));
+            } catch (Throwable t) {
+                answered(false, t);
+            }
+        }
+
+        void answered(boolean healthy, @Nullable Throwable error) {
             if (STATE.compareAndSet(this, PENDING, DONE)) {
                 Disposable t = timeout;
                 if (t != null) {

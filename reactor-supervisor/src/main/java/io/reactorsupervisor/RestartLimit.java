@@ -28,16 +28,19 @@ public final class RestartLimit {
     }
 
     /**
-     * At most {@code maxRestarts} restarts within any window of {@code within}.
+     * At most {@code maxRestarts} restarts within any window of {@code within}. The window is
+     * inclusive, as OTP's intensity and period: a restart exactly {@code within} after an
+     * earlier one still counts that earlier one. {@code of(0, ..)} allows no restart at all:
+     * the first crash gives up.
      *
-     * @param maxRestarts how many restarts the window allows, at least 1
-     * @param within the length of the sliding window, positive
+     * @param maxRestarts how many restarts the window allows, at least 0
+     * @param within the length of the sliding window, positive, at most 36500 days
      * @return the limit
-     * @throws IllegalArgumentException if {@code maxRestarts} is below 1 or {@code within}
-     *     is not positive
+     * @throws IllegalArgumentException if {@code maxRestarts} is negative or {@code within}
+     *     is not positive or above 36500 days
      */
     public static RestartLimit of(int maxRestarts, Duration within) {
-        Checks.atLeast(maxRestarts, 1, "maxRestarts");
+        Checks.atLeast(maxRestarts, 0, "maxRestarts");
         Checks.positive(within, "within");
         return new RestartLimit(maxRestarts, within);
     }

@@ -2,25 +2,36 @@ package io.reactorsupervisor;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
 
 /**
  * How long a crashed component waits before its next incarnation starts.
  *
- * <p>Three strategies, each carried out by the {@code retryWhen} companion of the
- * component's processing Flux:
+ * <p>Each strategy is carried out by one of Reactor's own retry specs, the {@code retryWhen}
+ * companion of the child's Flux of incarnations:
  * <ul>
- *   <li>{@link #immediate()}: restart at once;</li>
- *   <li>{@link #delayed(Duration)}: wait a fixed delay before each restart;</li>
+ *   <li>{@link #immediate()}: restart at once ({@code Retry.indefinitely()});</li>
+ *   <li>{@link #delayed(Duration)}: wait a fixed delay before each restart
+ *       ({@code Retry.fixedDelay});</li>
  *   <li>{@link #exponentialBackoff(Duration, Duration, double)}: wait {@code initial},
  *       {@code initial * multiplier}, {@code initial * multiplier^2}, ... capped at
- *       {@code max}; the sequence starts over once an incarnation has run for
- *       {@link #withResetAfter(Duration) resetAfter} without crashing.</li>
+ *       {@code max} ({@code Retry.backoff(..).maxBackoff(..).multiplier(..).jitter(..)}); the
+ *       sequence starts over once an incarnation has run for
+ *       {@link #withResetAfter(Duration) resetAfter} without crashing
+ *       ({@code transientErrors(true)}: the incarnation signals that it has been stable);</li>
+ *   <li>{@link #of(RetryBackoffSpec)}: a backoff spec you already have.</li>
  * </ul>
+ *
+ * <p>Whatever the strategy, the library's {@link RestartLimit}, the supervisor's intensity
+ * and its restart policy stay in charge: the spec's before-retry hook asks the supervisor
+ * for admission, and a refusal ends the child's retries.
  *
  * <p>Instances are immutable: every {@code withX} method returns a copy, so a strategy can
  * be kept as a template and shared between components, like Reactor's
@@ -42,10 +53,13 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class RestartStrategy {
 
-    private enum Kind { IMMEDIATE, DELAYED, EXPONENTIAL_BACKOFF }
+    private enum Kind { IMMEDIATE, DELAYED, EXPONENTIAL_BACKOFF, CUSTOM }
 
     private static final RestartStrategy IMMEDIATE =
-            new RestartStrategy(Kind.IMMEDIATE, Duration.ZERO, Duration.ZERO, 1.0, 0.0, null, null);
+            new RestartStrategy(Kind.IMMEDIATE, Duration.ZERO, Duration.ZERO, 1.0, 0.0, null, null, null);
+
+    /** The default timer: {@link Schedulers#single()}, looked up at each use. */
+    private static final Scheduler SINGLE = new LazySingle();
 
     private final Kind kind;
     private final Duration initial;
@@ -54,9 +68,12 @@ public final class RestartStrategy {
     private final double jitter;
     private final @Nullable Duration resetAfter;
     private final @Nullable Scheduler scheduler;
+    private final @Nullable RetryBackoffSpec custom;
+    /** The spec with the supervisor's hooks, built once per strategy and shared by every child that uses it. */
+    private volatile @Nullable Retry retry;
 
     private RestartStrategy(Kind kind, Duration initial, Duration max, double multiplier, double jitter,
-            @Nullable Duration resetAfter, @Nullable Scheduler scheduler) {
+            @Nullable Duration resetAfter, @Nullable Scheduler scheduler, @Nullable RetryBackoffSpec custom) {
         this.kind = kind;
         this.initial = initial;
         this.max = max;
@@ -64,10 +81,11 @@ public final class RestartStrategy {
         this.jitter = jitter;
         this.resetAfter = resetAfter;
         this.scheduler = scheduler;
+        this.custom = custom;
     }
 
     /**
-     * Restart at once, without any delay.
+     * Restart at once, without any delay: {@code Retry.indefinitely()}.
      *
      * @return the immediate strategy
      */
@@ -76,31 +94,32 @@ public final class RestartStrategy {
     }
 
     /**
-     * Wait the same delay before every restart.
+     * Wait the same delay before every restart: {@code Retry.fixedDelay}.
      *
-     * @param delay the delay before each restart, positive
+     * @param delay the delay before each restart, positive, at most 36500 days
      * @return a fixed-delay strategy
      * @throws NullPointerException if {@code delay} is null
-     * @throws IllegalArgumentException if {@code delay} is zero or negative
+     * @throws IllegalArgumentException if {@code delay} is not positive or above 36500 days
      */
     public static RestartStrategy delayed(Duration delay) {
         Checks.positive(delay, "delay");
-        return new RestartStrategy(Kind.DELAYED, delay, delay, 1.0, 0.0, null, null);
+        return new RestartStrategy(Kind.DELAYED, delay, delay, 1.0, 0.0, null, null, null);
     }
 
     /**
      * Wait {@code initial} before the first restart, then multiply the delay by
      * {@code multiplier} for every further restart in a row, never waiting longer than
-     * {@code max}.
+     * {@code max}: {@code Retry.backoff(..).maxBackoff(max).multiplier(multiplier)}, without
+     * jitter unless {@link #withJitter(double)} adds some.
      *
-     * @param initial the first delay, positive
-     * @param max the longest delay, at least {@code initial}
+     * @param initial the first delay, positive, at most 36500 days
+     * @param max the longest delay, at least {@code initial}, at most 36500 days
      * @param multiplier the growth factor, at least 1.0 and finite
      * @return an exponential backoff strategy without jitter, whose sequence starts over
      *     after an incarnation has run for {@code max} without crashing
      * @throws NullPointerException if {@code initial} or {@code max} is null
-     * @throws IllegalArgumentException if a duration is not positive, {@code max} is below
-     *     {@code initial}, or {@code multiplier} is below 1.0 or not finite
+     * @throws IllegalArgumentException if a duration is not positive or above 36500 days,
+     *     {@code max} is below {@code initial}, or {@code multiplier} is below 1.0 or not finite
      */
     public static RestartStrategy exponentialBackoff(Duration initial, Duration max, double multiplier) {
         Checks.positive(initial, "initial");
@@ -111,52 +130,85 @@ public final class RestartStrategy {
         if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
             throw new IllegalArgumentException("multiplier must be >= 1.0 and finite, but was " + multiplier);
         }
-        return new RestartStrategy(Kind.EXPONENTIAL_BACKOFF, initial, max, multiplier, 0.0, null, null);
+        return new RestartStrategy(Kind.EXPONENTIAL_BACKOFF, initial, max, multiplier, 0.0, null, null, null);
     }
 
     /**
-     * Spread each delay at random by up to {@code factor} of itself, so that components that
-     * crashed together do not all restart at the same instant. A delay {@code d} becomes a
-     * value in {@code [d - factor*d, d + factor*d]}, kept within {@code [initial, max]} for
-     * exponential backoff.
+     * Restart after the delays of a Reactor backoff spec you already have: its minimum and
+     * maximum backoff, multiplier, jitter, scheduler, error filter and maximum attempts are
+     * kept. The library adds its hooks (the supervisor's admission, which applies the
+     * {@link RestartLimit}, the supervisor's intensity and the restart policy) after any hook
+     * of the spec, and adds to its filter that the library's own signals are never retried.
+     * An error the spec's filter refuses, or retries exhausted, make the child give up
+     * (FAILED) with that error. The sequence starts over after an incarnation has run for
+     * the spec's maximum backoff without crashing if the spec counts transient errors
+     * ({@code transientErrors(true)}), or for {@link #withResetAfter(Duration)}.
+     *
+     * @param spec the spec, as built by {@code Retry.backoff(..)} or {@code Retry.fixedDelay(..)}
+     * @return a strategy carried out by that spec
+     * @throws NullPointerException if {@code spec} is null
+     * @throws IllegalArgumentException if its minimum or maximum backoff is above 36500 days
+     */
+    public static RestartStrategy of(RetryBackoffSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        Checks.positive(spec.maxBackoff, "spec.maxBackoff");
+        if (!spec.minBackoff.isZero()) {
+            Checks.positive(spec.minBackoff, "spec.minBackoff");
+        }
+        return new RestartStrategy(Kind.CUSTOM, spec.minBackoff, spec.maxBackoff, spec.multiplier, spec.jitterFactor,
+                null, null, spec);
+    }
+
+    /**
+     * Spread each delay at random so that components that crashed together do not all
+     * restart at the same instant, as Reactor's backoff spec does it (in whole milliseconds
+     * and whole percent of the factor). For exponential backoff a delay {@code d} becomes a
+     * value in {@code [d - factor*d, d + factor*d]}, kept within {@code [initial, max]}. For a
+     * fixed delay {@code d}, the delay becomes a value in {@code [d, d + factor*d]}: a fixed
+     * delay is a minimum (Reactor's {@code fixedDelay} has no jitter, so the library carries
+     * it out as a backoff from {@code d} to {@code d + factor*d} with a multiplier of 1).
      *
      * @param factor the jitter factor, between 0.0 (none) and 1.0
      * @return a copy with this jitter
      * @throws IllegalArgumentException if {@code factor} is outside 0.0..1.0
-     * @throws IllegalStateException on the immediate strategy, which has no delay to spread
+     * @throws IllegalStateException on the immediate strategy, which has no delay to spread,
+     *     or on a strategy made {@link #of(RetryBackoffSpec) of a spec} (set its jitter there)
      */
     public RestartStrategy withJitter(double factor) {
         if (!(factor >= 0.0 && factor <= 1.0)) {
             throw new IllegalArgumentException("jitter must be between 0.0 and 1.0, but was " + factor);
         }
-        if (kind == Kind.IMMEDIATE) {
-            throw new IllegalStateException("withJitter applies to delayed and exponentialBackoff, not immediate");
+        if (kind == Kind.IMMEDIATE || kind == Kind.CUSTOM) {
+            throw new IllegalStateException("withJitter applies to delayed and exponentialBackoff, not "
+                    + (kind == Kind.IMMEDIATE ? "immediate" : "a strategy made of a RetryBackoffSpec (set its jitter)"));
         }
-        return new RestartStrategy(kind, initial, max, multiplier, factor, resetAfter, scheduler);
+        return new RestartStrategy(kind, initial, max, multiplier, factor, resetAfter, scheduler, custom);
     }
 
     /**
      * Start the backoff sequence over once an incarnation has run this long without
      * crashing. Without this option the sequence starts over after {@code max}.
      *
-     * @param resetAfter how long an incarnation must run to reset the sequence, positive
+     * @param resetAfter how long an incarnation must run to reset the sequence, positive, at
+     *     most 36500 days
      * @return a copy with this reset time
-     * @throws IllegalArgumentException if {@code resetAfter} is zero or negative
-     * @throws IllegalStateException on a strategy other than exponential backoff
+     * @throws IllegalArgumentException if {@code resetAfter} is not positive or above 36500 days
+     * @throws IllegalStateException on a strategy other than exponential backoff or a backoff spec
      */
     public RestartStrategy withResetAfter(Duration resetAfter) {
         Checks.positive(resetAfter, "resetAfter");
-        if (kind != Kind.EXPONENTIAL_BACKOFF) {
+        if (kind != Kind.EXPONENTIAL_BACKOFF && kind != Kind.CUSTOM) {
             throw new IllegalStateException("withResetAfter applies to exponentialBackoff only");
         }
-        return new RestartStrategy(kind, initial, max, multiplier, jitter, resetAfter, scheduler);
+        return new RestartStrategy(kind, initial, max, multiplier, jitter, resetAfter, scheduler, custom);
     }
 
     /**
      * Run restart delays on this scheduler instead of {@link Schedulers#single()}. It also
      * runs the health checks, processing timeouts and shutdown deadline of a component that
      * uses this strategy: a scheduler that runs handlers too would let a hung handler hold up
-     * the very timer meant to stop it.
+     * the very timer meant to stop it. Timers only post signals to the component and to its
+     * supervisor: no user code runs on this scheduler.
      *
      * @param scheduler the scheduler for delays, for the component's timers and for the clock
      *     of restart limits
@@ -164,11 +216,12 @@ public final class RestartStrategy {
      */
     public RestartStrategy withScheduler(Scheduler scheduler) {
         Objects.requireNonNull(scheduler, "scheduler");
-        return new RestartStrategy(kind, initial, max, multiplier, jitter, resetAfter, scheduler);
+        return new RestartStrategy(kind, initial, max, multiplier, jitter, resetAfter, scheduler, custom);
     }
 
     /**
-     * The nominal delay (without jitter) before the restart with the given index in a row.
+     * The nominal delay (without jitter) before the restart with the given index in a row,
+     * computed as Reactor's backoff spec computes it.
      *
      * @param attempt 0 for the first restart in a row, 1 for the second, ...
      * @return the delay; {@link Duration#ZERO} for {@link #immediate()}
@@ -192,30 +245,61 @@ public final class RestartStrategy {
         }
     }
 
-    /** The delay with jitter applied; {@code random} is uniform in [0, 1). */
-    Duration delay(long attempt, double random) {
-        Duration nominal = delay(attempt);
-        if (jitter == 0.0 || nominal.isZero()) {
-            return nominal;
+    /**
+     * The Reactor spec that carries out this strategy, with the supervisor's hooks: built once
+     * and shared by every child that uses this strategy (the hooks find their child in the
+     * Context of the retrying pipeline).
+     */
+    Retry retry() {
+        Retry r = retry;
+        if (r == null) {
+            r = buildRetry();
+            retry = r;
         }
-        long d = nominal.toNanos();
-        long spread = (long) (d * jitter);
-        long low = d - spread;
-        long high = d + spread;
-        if (kind == Kind.EXPONENTIAL_BACKOFF) {
-            low = Math.max(low, initial.toNanos());
-            high = Math.min(high, max.toNanos());
-        }
-        return Duration.ofNanos(low + (long) ((high - low) * random));
+        return r;
     }
 
-    Duration nextDelay(long attempt) {
-        return delay(attempt, jitter == 0.0 ? 0.0 : ThreadLocalRandom.current().nextDouble());
+    private Retry buildRetry() {
+        RetryBackoffSpec spec = backoff();
+        if (spec == null) {
+            return Retry.indefinitely()
+                    .filter(ChildCell::retriable)
+                    .doBeforeRetryAsync(ChildCell::admission)
+                    .doAfterRetryAsync(ChildCell::startOrder);
+        }
+        return spec.modifyErrorFilter(filter -> filter.and(ChildCell::retriable))
+                .doBeforeRetryAsync(ChildCell::admission)
+                .doAfterRetryAsync(ChildCell::startOrder);
     }
 
-    /** How long an incarnation must run before the backoff sequence starts over. */
-    Duration resetAfter() {
-        return resetAfter != null ? resetAfter : max;
+    /** The delays alone, as Reactor's backoff spec, without the supervisor's hooks; null for {@link #immediate()}. */
+    @Nullable RetryBackoffSpec backoff() {
+        switch (kind) {
+            case IMMEDIATE:
+                return null;
+            case DELAYED:
+                RetryBackoffSpec fixed = jitter == 0.0 ? Retry.fixedDelay(Long.MAX_VALUE, initial)
+                        : Retry.backoff(Long.MAX_VALUE, initial)
+                                .maxBackoff(initial.plusNanos((long) (initial.toNanos() * jitter)))
+                                .multiplier(1.0).jitter(1.0);
+                return fixed.scheduler(scheduler()).transientErrors(true);
+            case EXPONENTIAL_BACKOFF:
+                return Retry.backoff(Long.MAX_VALUE, initial).maxBackoff(max).multiplier(multiplier).jitter(jitter)
+                        .scheduler(scheduler()).transientErrors(true);
+            default:
+                return Objects.requireNonNull(custom);
+        }
+    }
+
+    /** How long an incarnation must run before the backoff sequence starts over; null when it never does. */
+    @Nullable Duration resetAfter() {
+        if (resetAfter != null) {
+            return resetAfter;
+        }
+        if (kind == Kind.EXPONENTIAL_BACKOFF || (kind == Kind.CUSTOM && Objects.requireNonNull(custom).isTransientErrors)) {
+            return max;
+        }
+        return null;
     }
 
     /** The jitter factor, 0.0 when none was set. */
@@ -224,13 +308,14 @@ public final class RestartStrategy {
     }
 
     /**
-     * Resolved when a restart is scheduled, so that virtual time can replace it in tests. Not
-     * {@link Schedulers#parallel()}, where handlers run by default: a synchronous handler
-     * hung on a parallel worker blocks every timer queued on that worker, health checks
-     * included.
+     * The scheduler of restart delays and of the child's timers, and the clock of its restart
+     * limit: the one given, or {@link Schedulers#single()} looked up at each use, so that
+     * virtual time can replace it in tests. Not {@link Schedulers#parallel()}, where handlers
+     * run by default: a synchronous handler hung on a parallel worker blocks every timer
+     * queued on that worker, health checks included.
      */
     Scheduler scheduler() {
-        return scheduler != null ? scheduler : Schedulers.single();
+        return scheduler != null ? scheduler : SINGLE;
     }
 
     @Override
@@ -245,12 +330,12 @@ public final class RestartStrategy {
         return kind == that.kind && Double.compare(multiplier, that.multiplier) == 0
                 && Double.compare(jitter, that.jitter) == 0 && initial.equals(that.initial)
                 && max.equals(that.max) && Objects.equals(resetAfter, that.resetAfter)
-                && Objects.equals(scheduler, that.scheduler);
+                && Objects.equals(scheduler, that.scheduler) && Objects.equals(custom, that.custom);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, initial, max, multiplier, jitter, resetAfter, scheduler);
+        return Objects.hash(kind, initial, max, multiplier, jitter, resetAfter, scheduler, custom);
     }
 
     @Override
@@ -260,9 +345,44 @@ public final class RestartStrategy {
                 return "RestartStrategy.immediate()";
             case DELAYED:
                 return "RestartStrategy.delayed(" + initial + (jitter > 0 ? ", jitter " + jitter : "") + ")";
+            case CUSTOM:
+                return "RestartStrategy.of(" + custom + ")";
             default:
                 return "RestartStrategy.exponentialBackoff(" + initial + ", " + max + ", " + multiplier
                         + (jitter > 0 ? ", jitter " + jitter : "") + ", resetAfter " + resetAfter() + ")";
+        }
+    }
+
+    /** {@link Schedulers#single()}, looked up at each use, so that virtual time installed later replaces it. */
+    private static final class LazySingle implements Scheduler {
+        @Override
+        public Disposable schedule(Runnable task) {
+            return Schedulers.single().schedule(task);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            return Schedulers.single().schedule(task, delay, unit);
+        }
+
+        @Override
+        public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
+            return Schedulers.single().schedulePeriodically(task, initialDelay, period, unit);
+        }
+
+        @Override
+        public long now(TimeUnit unit) {
+            return Schedulers.single().now(unit);
+        }
+
+        @Override
+        public Worker createWorker() {
+            return Schedulers.single().createWorker();
+        }
+
+        @Override
+        public String toString() {
+            return "Schedulers.single()";
         }
     }
 }

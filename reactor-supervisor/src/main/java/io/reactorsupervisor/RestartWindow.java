@@ -26,12 +26,17 @@ final class RestartWindow {
      * Records a restart at {@code nowNanos} if the limit allows one.
      *
      * @return false when {@code maxRestarts} restarts already lie within the window ending now
+     *     (its start included)
      */
     boolean tryRecord(long nowNanos) {
         if (unlimited) {
             return true;
         }
-        if (size == max && nowNanos - times[oldest()] < windowNanos) {
+        if (max == 0) {
+            return false;
+        }
+        // inclusive, as OTP's: a restart exactly one window ago still counts
+        if (size == max && nowNanos - times[oldest()] <= windowNanos) {
             return false;
         }
         if (size == times.length) {

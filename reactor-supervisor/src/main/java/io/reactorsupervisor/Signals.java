@@ -1,19 +1,24 @@
 package io.reactorsupervisor;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Sinks;
+
 /**
- * Internal signals that travel as errors through a child's {@code retryWhen} pipeline. They
- * carry no stack trace: they are decisions, not failures.
+ * What travels between a child and its supervisor: the supervisor's verdicts, which travel as
+ * errors through the child's {@code retryWhen} pipeline and end it (they carry no stack
+ * trace: they are decisions, not failures), and the lifecycle signals a supervisor drains
+ * from its queue one at a time.
  */
 final class Signals {
 
     private Signals() {
     }
 
-    /** Base of the internal signals. */
+    /** Base of the verdicts that end a child's pipeline; the retry spec never retries them. */
     abstract static class Signal extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Signal(String message, Throwable cause) {
+        Signal(String message, @Nullable Throwable cause) {
             super(message, cause, false, false);
         }
     }
@@ -38,12 +43,39 @@ final class Signals {
         }
     }
 
-    /** The incarnation was ended by its supervisor (a sibling's crash, or its subtree's restart). */
+    /** The incarnation was ended by its supervisor, which starts the child again itself (a group restart). */
     static final class Terminated extends Signal {
         private static final long serialVersionUID = 1L;
 
         Terminated(String why) {
             super(why, null);
         }
+    }
+
+    /** A start the supervisor ordered failed: the child ends, FAILED, and whoever ordered the start learns why. */
+    static final class StartFailed extends Signal {
+        private static final long serialVersionUID = 1L;
+
+        StartFailed(Throwable cause) {
+            super("start failed", cause);
+        }
+    }
+
+    // ------------------------------------------------------------------ a supervisor's queue
+
+    /** An incarnation of {@code child} ended with {@code cause}; {@code verdict} completes to restart it. */
+    record Crashed(ChildCell child, Throwable cause, long attempt, Sinks.Empty<Void> verdict) {
+    }
+
+    /** The child's restart delay has elapsed; it waits at its gate for its turn in a group restart. */
+    record DelayElapsed(ChildCell child) {
+    }
+
+    /** An incarnation of {@code child} has started (a supervisor: with its declared children). */
+    record Started(ChildCell child) {
+    }
+
+    /** The pipeline of {@code child} has ended, with null (stopped), a {@link Signal} or a failure. */
+    record Ended(ChildCell child, @Nullable Throwable cause) {
     }
 }

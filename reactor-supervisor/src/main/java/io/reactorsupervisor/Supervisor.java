@@ -74,8 +74,11 @@ public interface Supervisor {
      * (up to 256, so that one subscribing right after {@code start()} sees the children
      * start), then every event as it happens, with no gap or duplicate between the two. Up to
      * 1024 events wait for a subscriber that has not requested them; beyond that it loses the
-     * oldest rather than slowing the tree down. Subscribers must not block. Completes when the
-     * tree has terminated.
+     * oldest rather than slowing the tree down. Events are delivered in order, on the tree's
+     * event hub (a worker of {@code Schedulers.boundedElastic()}), outside every lock and never
+     * on the thread that published them: a subscriber may call anything of the tree, and one
+     * that throws anything, an {@link Error} included, is dropped and logged while the others
+     * go on. Completes when the tree has terminated, after every dead letter.
      *
      * @return the event stream
      */
@@ -89,20 +92,35 @@ public interface Supervisor {
      */
     Flux<SupervisionEvent.DeadLetter> deadLetters();
 
+    /**
+     * The start of this supervisor's declared children, OTP's {@code start_link} result:
+     * children start one at a time in declared order, each once the one before has started.
+     * {@code start()} returns at once, whatever the children do; this Mono says how their
+     * start went.
+     *
+     * @return a Mono that completes once every declared child has started its first
+     *     incarnation, or fails with {@link ChildStartException} carrying the cause if one
+     *     could not start, after the children started before it were stopped (the
+     *     supervisor then fails, and a root's {@link #termination()} fails with it)
+     */
+    Mono<Void> started();
+
     /** @return this supervisor's subtree as it is now */
     SupervisorSnapshot snapshot();
 
     /**
      * Stops the tree gracefully: stop accepting messages, let each component finish its
-     * current message and drain its mailbox, children in reverse start order, all within
-     * {@code deadline}; what is left then becomes dead letters with reason
-     * {@link DeadLetterReason#SHUT_DOWN}. Called on a nested supervisor, it stops that
-     * subtree as its parent's {@link #stopChild(String, Duration)} does. Calling it again
-     * returns the same shutdown.
+     * current message and drain its mailbox, children in reverse start order, each awaited,
+     * all within {@code deadline}. At the deadline the message in progress and what is left
+     * become dead letters with reason {@link DeadLetterReason#SHUT_DOWN} (their asks fail), and
+     * a synchronous handler still running is interrupted. A component waiting out a restart
+     * delay stops at once. Called on a nested supervisor, it stops that subtree as its parent's
+     * {@link #stopChild(String, Duration)} does. Calling it again returns the same shutdown.
      *
-     * @param deadline how long the shutdown may take, positive
-     * @return a Mono that completes when every child has stopped, within the deadline
-     * @throws IllegalArgumentException if {@code deadline} is not positive
+     * @param deadline how long the shutdown may take, positive, at most 36500 days
+     * @return a Mono that completes when every child has stopped and the event stream has
+     *     completed, within the deadline
+     * @throws IllegalArgumentException if {@code deadline} is not positive or above 36500 days
      */
     Mono<Void> shutdown(Duration deadline);
 
@@ -115,14 +133,21 @@ public interface Supervisor {
     Mono<Void> termination();
 
     /**
-     * Starts a new child at runtime, after the existing ones.
+     * Starts a new child at runtime, after the existing ones. The child is added and its start
+     * begins when this method is called, whether or not the returned Mono is subscribed: its
+     * ref can be looked up at once, and messages sent to it wait until it has started.
      *
      * @param child the spec of the child
+     * @return a Mono that completes once the child's first incarnation has started (a
+     *     supervisor's: with its declared children), or fails with
+     *     {@link ChildStartException} carrying the cause if it could not start (its state
+     *     factory threw), in which case the child is removed again and messages sent to it
+     *     meanwhile are dead letters; as OTP's {@code start_child}
      * @throws IllegalArgumentException if a child of that name exists or the supervisor
      *     holds its maximum number of children
-     * @throws IllegalStateException if the supervisor is not running
+     * @throws IllegalStateException if the supervisor is stopping or has ended
      */
-    void startChild(ChildSpec child);
+    Mono<Void> startChild(ChildSpec child);
 
     /**
      * Stops a child gracefully, as a shutdown would; it stays in the tree as STOPPED until
@@ -137,12 +162,17 @@ public interface Supervisor {
 
     /**
      * Restarts a child with a fresh incarnation, whatever its state: a FAILED or STOPPED
-     * child starts again (its restart window starts over), a running one is restarted.
+     * child starts again (its restart window starts over), a running one is restarted, one
+     * waiting out its restart delay starts now. The restart begins when this method is
+     * called, whether or not the returned Mono is subscribed.
      *
      * @param name the child's name
+     * @return a Mono that completes once the new incarnation has started, or fails with
+     *     {@link ChildStartException} if it could not start (the child is then FAILED), or
+     *     with {@link IllegalArgumentException} if the child was removed meanwhile
      * @throws IllegalArgumentException if there is no such child
      */
-    void restartChild(String name);
+    Mono<Void> restartChild(String name);
 
     /**
      * Stops a child gracefully and removes it from the tree.

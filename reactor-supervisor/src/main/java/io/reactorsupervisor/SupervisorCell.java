@@ -1,652 +1,756 @@
 package io.reactorsupervisor;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.concurrent.Queues;
 
 /**
- * A running supervisor. It decides, for each child whose incarnation ended, what happens
- * next ({@link #decide}), and it is itself a child of its parent, whose incarnation runs as
- * long as it supervises and ends when it escalates.
+ * A running supervisor: a process that handles its children's lifecycle signals (an
+ * incarnation crashed, started or ended, a delay elapsed) and the requests made to it (start,
+ * stop, remove, restart a child; stop or restart itself) one at a time, from its own queue,
+ * drained by the same {@link Drain} as a component's mailbox, on the {@link Trampoline}. Its
+ * bookkeeping (restart windows, the group restart in progress, what it waits for) belongs to
+ * that drain and needs no lock. It runs no user code.
  *
- * <p>Locking: the supervisor's monitor guards its children list, the restart bookkeeping of
- * its children and any group restart. It never signals another cell's pipeline while holding
- * it: what must happen to other cells is collected as {@code effects} and run after the lock
- * is released, so that a parent and a child never wait for each other's locks.
+ * <p>It is itself a child of its parent: its incarnation lasts while it supervises and ends
+ * when it is stopped, restarted with its group, or escalates.
  */
-final class SupervisorCell extends ChildCell implements Supervisor {
-
-    private static final Mono<Boolean> RESTART_NOW = Mono.just(Boolean.TRUE);
+final class SupervisorCell extends ChildCell {
 
     final SupervisorSpec sspec;
-    private final List<ChildCell> children = new ArrayList<>();
-    /** The same children by name, so that lookups and starts stay O(1) with many children. */
-    private final Map<String, ChildCell> byName = new HashMap<>();
+    final RunningSupervisor face;
+    private final Queue<Object> signals = Queues.unboundedMultiproducer().get();
+    /** The children by name: written by the drain, read from anywhere (refs, snapshots). */
+    final ConcurrentHashMap<String, ChildCell> byName = new ConcurrentHashMap<>();
+    private final List<ChildCell> declared = new ArrayList<>();
+    private int nextSeq;
+
+    // ---- the drain's
     private final RestartWindow intensity;
-    private final Sinks.@Nullable Empty<Void> termination;
+    private @Nullable Run current;
+    private @Nullable Throwable terminalCause;
+    /** What the drain waits for: a child's start, a child's end. */
+    private final Map<ChildCell, Consumer<@Nullable Throwable>> onStarted = new HashMap<>();
+    private final Map<ChildCell, Consumer<@Nullable Throwable>> onEnded = new HashMap<>();
+    /** Children being ended by this supervisor, with the verdict a crash of theirs gets meanwhile. */
+    private final Map<ChildCell, Signals.Signal> ending = new HashMap<>();
+    private @Nullable GroupRestart group;
+    /** Signals set aside while a group restart runs, handled once it is over (as OTP's supervisor does). */
+    private final ArrayDeque<Object> deferred = new ArrayDeque<>();
+    private boolean ownEnding;
+    /** The declared children are being started: a crash waits for the start to be over, as in OTP. */
+    private boolean starting;
 
-    // guarded by this
-    private @Nullable SupervisorIncarnation current;
-    private boolean running;
-    private @Nullable Group group;
-    private @Nullable Mono<Void> stopMono;
-    private @Nullable Throwable failure;
+    /** Completes when the first incarnation has started its declared children; fails if one could not start. */
+    final Sinks.Empty<Void> firstStart = Sinks.empty();
+    /** The root's: completes once the tree has terminated and its events are delivered. */
+    final Sinks.Empty<Void> termination = Sinks.empty();
 
-    private SupervisorCell(SupervisorSpec spec, @Nullable SupervisorCell parent, Tree tree) {
-        super(spec, parent, tree);
-        this.sspec = spec;
-        this.intensity = new RestartWindow(spec.intensity());
-        this.termination = parent == null ? Sinks.empty() : null;
-        for (ChildSpec child : spec.children()) {
-            ChildCell cell = newChild(child);
-            children.add(cell);
-            byName.put(cell.name, cell);
+    /** One incarnation of a supervisor: the subscriber its pipeline waits on. */
+    private static final class Run implements Subscription {
+        final CoreSubscriber<? super Object> actual;
+        volatile boolean cancelled;
+
+        Run(CoreSubscriber<? super Object> actual) {
+            this.actual = actual;
         }
+
+        @Override
+        public void request(long n) {
+            // emits nothing
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+    }
+
+    SupervisorCell(SupervisorSpec spec, @Nullable SupervisorCell parent, Tree tree, int seq) {
+        super(spec, parent, tree, seq);
+        this.sspec = spec;
+        this.face = new RunningSupervisor(this);
+        this.intensity = new RestartWindow(spec.intensity());
     }
 
     static Supervisor startRoot(SupervisorSpec spec) {
-        SupervisorCell root = new SupervisorCell(spec, null, new Tree());
+        SupervisorCell root = new SupervisorCell(spec, null, new Tree(), 0);
+        root.buildSubtree();
         root.startPipeline();
-        return root;
+        return root.face;
     }
 
-    private ChildCell newChild(ChildSpec child) {
-        if (child instanceof ComponentSpec) {
-            return new ComponentCell((ComponentSpec<?, ?>) child, this, tree);
+    /** Creates the declared children of this supervisor and of every supervisor below it, level by level. */
+    private void buildSubtree() {
+        ArrayDeque<SupervisorCell> todo = new ArrayDeque<>();
+        todo.add(this);
+        while (!todo.isEmpty()) {
+            SupervisorCell s = todo.poll();
+            for (ChildSpec child : s.sspec.children()) {
+                int seq = ++s.nextSeq;
+                ChildCell cell = child instanceof ComponentSpec
+                        ? new ComponentCell((ComponentSpec<?, ?>) child, s, tree, seq)
+                        : new SupervisorCell((SupervisorSpec) child, s, tree, seq);
+                s.declared.add(cell);
+                s.byName.put(cell.name, cell);
+                if (cell instanceof SupervisorCell) {
+                    todo.add((SupervisorCell) cell);
+                }
+            }
         }
-        return new SupervisorCell((SupervisorSpec) child, this, tree);
     }
 
-    // ------------------------------------------------------------------ incarnations
+    /** A child started at runtime, with its subtree. */
+    ChildCell newChild(ChildSpec child) {
+        int seq = ++nextSeq;
+        if (child instanceof ComponentSpec) {
+            return new ComponentCell((ComponentSpec<?, ?>) child, this, tree, seq);
+        }
+        SupervisorCell cell = new SupervisorCell((SupervisorSpec) child, this, tree, seq);
+        cell.buildSubtree();
+        return cell;
+    }
+
+    /** The children in start order (a snapshot of the map, sorted). */
+    List<ChildCell> children() {
+        List<ChildCell> list = new ArrayList<>(byName.values());
+        list.sort(Comparator.comparingInt(c -> c.seq));
+        return list;
+    }
+
+    // ------------------------------------------------------------------ the process
+
+    void post(Object signal) {
+        signals.offer(signal);
+        signalQueued();
+    }
 
     @Override
-    Flux<Void> incarnations() {
-        return new Flux<Void>() {
-            @Override
-            public void subscribe(CoreSubscriber<? super Void> actual) {
-                startIncarnation(actual);
-            }
-        };
+    Scheduler drainScheduler() {
+        return Trampoline.INSTANCE;
     }
 
-    private void startIncarnation(CoreSubscriber<? super Void> actual) {
-        SupervisorIncarnation inc = new SupervisorIncarnation(actual);
-        actual.onSubscribe(inc);
-        List<Runnable> effects = new ArrayList<>();
-        synchronized (this) {
-            current = inc;
-            running = true;
-            failure = null;
-            incarnationStarted();
-            for (ChildCell child : children) {
-                if (!child.launched) {
-                    effects.add(child::startPipeline);
-                } else if (child.state.isTerminal()) {
-                    child.gate = null; // a gate left from before it stopped leads nowhere
-                    effects.add(child::revive);
-                } else if (child.gate != null) {
-                    effects.add(openGate(child));
-                }
-                // otherwise it is still finishing its last incarnation: it restarts when it arrives
+    @Override
+    boolean hasWork() {
+        return !signals.isEmpty();
+    }
+
+    @Override
+    void rejected(RejectedExecutionException e) {
+        Tree.LOG.error("'{}': the trampoline rejected a drain; this is a bug", path(), e);
+    }
+
+    @Override
+    int drainBatch() {
+        Object s;
+        while ((s = signals.poll()) != null) {
+            try {
+                handle(s);
+            } catch (Throwable t) {
+                Tree.LOG.error("'{}' failed to handle {}; this is a bug", path(), s, t);
             }
         }
-        effects.forEach(Runnable::run);
+        return DRAINED;
     }
 
-    /** Under the lock: takes the child's gate and returns the effect that opens it. */
-    private Runnable openGate(ChildCell child) {
-        Sinks.One<Boolean> g = Objects.requireNonNull(child.gate);
-        child.gate = null;
-        return () -> g.tryEmitValue(Boolean.TRUE);
-    }
-
-    private static Runnable closeGate(ChildCell child, Throwable signal) {
-        Sinks.One<Boolean> g = child.gate;
-        child.gate = null;
-        return g == null ? () -> { } : () -> g.tryEmitError(signal);
-    }
-
-    // ------------------------------------------------------------------ decisions
-
-    /**
-     * What happens after an incarnation of {@code child} ended with {@code failure}: a Mono
-     * that emits when the child restarts, or fails with a {@link Signals.Stop} or
-     * {@link Signals.GiveUp} that ends the child's pipeline.
-     */
-    Mono<?> decide(ChildCell child, Throwable failure) {
-        List<Runnable> effects = new ArrayList<>();
-        Mono<?> decision;
-        synchronized (this) {
-            decision = decideLocked(child, failure, effects);
-        }
-        effects.forEach(Runnable::run);
-        return decision;
-    }
-
-    private Mono<?> decideLocked(ChildCell child, Throwable failure, List<Runnable> effects) {
-        if (state == ComponentState.FAILED) {
-            return Mono.error(new Signals.GiveUp(new ComponentUnavailableException(path(), state, this.failure)));
-        }
-        if (state == ComponentState.STOPPED) {
-            return Mono.error(new Signals.Stop("its supervisor has stopped"));
-        }
-        // while stopping, a crashed child is still restarted as usual, to drain its mailbox within the deadline
-        if (child.removed) {
-            return Mono.error(new Signals.Stop("removed by its supervisor"));
-        }
-        if (!running || (group != null && group.members.contains(child))) {
-            // this supervisor is being restarted, or the child is part of a group restart
-            Mono<Boolean> wait = child.awaitGate();
-            if (group != null && group.pending.remove(child)) {
-                child.afterDecision(tryOpen(group));
+    private void handle(Object s) {
+        if (s instanceof Signals.Crashed) {
+            decide((Signals.Crashed) s);
+        } else if (s instanceof Signals.Started) {
+            ChildCell child = ((Signals.Started) s).child();
+            child.awaitingRestart = false;
+            Consumer<@Nullable Throwable> k = onStarted.remove(child);
+            if (k != null) {
+                k.accept(null);
             }
-            return wait;
+        } else if (s instanceof Signals.Ended) {
+            childEnded(((Signals.Ended) s).child(), ((Signals.Ended) s).cause());
+        } else if (s instanceof Signals.DelayElapsed) {
+            GroupRestart g = group;
+            if (g != null && g.crashed == ((Signals.DelayElapsed) s).child()) {
+                g.delayElapsed = true;
+                startGroupIfReady(g);
+            }
+        } else if (s instanceof Request) {
+            Request r = (Request) s;
+            GroupRestart g = group;
+            if (g != null && r.waitsFor(g)) {
+                deferred.add(r);
+            } else {
+                r.run(this);
+            }
+        } else if (s instanceof Run) {
+            begin((Run) s);
         }
-        if (failure instanceof Signals.Terminated) {
-            child.state = ComponentState.RESTARTING; // restartChild on a running child
-            return RESTART_NOW;
+    }
+
+    /** The verdict on a crash: the crash path's decision, in one place. */
+    private void decide(Signals.Crashed c) {
+        ChildCell child = c.child();
+        Throwable cause = c.cause();
+        Signals.Signal end = ending.get(child);
+        if (end instanceof Signals.Terminated || ownEnding) {
+            c.verdict().tryEmitError(end != null ? end : new Signals.Terminated("its supervisor is restarting"));
+            return;
         }
-        boolean normal = failure instanceof NormalExit;
+        if (onStarted.containsKey(child)) {
+            c.verdict().tryEmitError(new Signals.StartFailed(cause)); // whoever ordered the start hears why
+            return;
+        }
+        // a child being stopped gracefully restarts alone to drain its mailbox within its deadline
+        boolean stopping = end != null || state() == ComponentState.STOPPING || state().isTerminal();
+        if (!stopping && (starting || (group != null && group.starting))) {
+            deferred.add(c); // as OTP's supervisor: handled once the start or the group restart is over
+            return;
+        }
+        boolean normal = cause instanceof NormalExit;
         RestartPolicy policy = child.spec.restartPolicy();
         if (policy == RestartPolicy.TEMPORARY || (policy == RestartPolicy.TRANSIENT && normal)) {
-            return normal ? Mono.error(new Signals.Stop("normal exit, policy " + policy))
-                    : Mono.error(new Signals.GiveUp(failure));
+            child.live = false;
+            c.verdict().tryEmitError(normal ? new Signals.Stop("normal exit, policy " + policy)
+                    : new Signals.GiveUp(cause));
+            return;
         }
         long now = child.nowNanos();
-        if (!child.window().tryRecord(now)) {
-            return Mono.error(new Signals.GiveUp(
-                    new RestartLimitExceededException(child.path(), child.spec.restartLimit(), failure)));
+        RestartLimit limit = child.window().tryRecord(now) ? (intensity.tryRecord(now) ? null : sspec.intensity())
+                : child.spec.restartLimit();
+        if (limit != null) {
+            child.live = false;
+            String path = limit == sspec.intensity() ? path() : child.path();
+            c.verdict().tryEmitError(new Signals.GiveUp(new RestartLimitExceededException(path, limit, cause)));
+            return;
         }
-        if (!intensity.tryRecord(now)) {
-            return Mono.error(new Signals.GiveUp(new RestartLimitExceededException(path(), sspec.intensity(), failure)));
-        }
-        RestartStrategy strategy = child.spec.restartStrategy();
-        if (now - child.incarnationStart >= strategy.resetAfter().toNanos()) {
-            child.attempt = 0;
-        }
-        Duration delay = strategy.nextDelay(child.attempt);
-        child.attempt++;
-        child.state = ComponentState.RESTARTING;
+        Duration delay = child.spec.restartStrategy().delay(c.attempt());
+        child.moveTo(ComponentState.RESTARTING); // a stopping child stays STOPPING
+        // waiting out a delay, a stop ends it at once; an immediate restart is a stop's next incarnation
+        child.awaitingRestart = !delay.isZero();
         String path = child.path(); // built on demand: once here
-        tree.publish(new SupervisionEvent.Restarting(path, Tree.now(), child.attempt, delay, failure));
-        Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", path, delay, child.attempt);
-
-        if (sspec.strategy() == SupervisionStrategy.ONE_FOR_ONE) {
-            return delay.isZero() ? RESTART_NOW : Mono.delay(delay, child.timer());
+        tree.publish(new SupervisionEvent.Restarting(path, Tree.now(), c.attempt() + 1, delay, cause));
+        Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", path, delay, c.attempt() + 1);
+        if (!stopping && sspec.strategy() != SupervisionStrategy.ONE_FOR_ONE) {
+            groupRestart(child);
         }
-        if (group != null) {
-            // a group restart is under way and this child is not in it: widen it, or its members wait forever
-            return joinGroup(group, child, effects);
-        }
-        return groupRestart(child, delay, effects);
+        c.verdict().tryEmitEmpty();
     }
 
-    /** A child outside a group restart in progress crashed: it and the siblings it affects restart with that group. */
-    private Mono<Boolean> joinGroup(Group g, ChildCell crashed, List<Runnable> effects) {
-        int index = children.indexOf(crashed);
-        List<ChildCell> others = new ArrayList<>();
-        for (int i = 0; i < children.size(); i++) {
-            ChildCell c = children.get(i);
-            boolean affected = sspec.strategy() == SupervisionStrategy.ONE_FOR_ALL || i >= index;
-            if (c != crashed && affected && c.state == ComponentState.RUNNING && !g.members.contains(c)) {
-                others.add(c);
+    // ------------------------------------------------------------------ group restarts
+
+    /** ONE_FOR_ALL and REST_FOR_ONE: the siblings go down in reverse start order, then all start in order. */
+    private void groupRestart(ChildCell crashed) {
+        GroupRestart g = group;
+        if (g == null) {
+            g = new GroupRestart(crashed, new ArrayList<>());
+            group = g;
+        }
+        crashed.gate = Sinks.empty();
+        List<ChildCell> joining = new ArrayList<>();
+        for (ChildCell c : children()) {
+            boolean affected = c == crashed || sspec.strategy() == SupervisionStrategy.ONE_FOR_ALL
+                    || c.seq > crashed.seq;
+            // as in OTP, a child stopped with stopChild starts again with its group; one that gave up does not
+            if (affected && c.state() != ComponentState.FAILED && !g.members.contains(c)) {
+                joining.add(c);
             }
         }
-        g.members.add(crashed);
-        Collections.reverse(others);
-        stopForGroup(g, others, effects);
-        return crashed.awaitGate();
+        g.members.addAll(joining);
+        g.members.sort(Comparator.comparingInt(c -> c.seq));
+        joining.remove(crashed);
+        java.util.Collections.reverse(joining);
+        GroupRestart group = g;
+        group.down++;
+        Sequence.run(joining, this::terminateOne, () -> {
+            group.down--;
+            startGroupIfReady(group);
+        });
     }
 
-    /** ONE_FOR_ALL and REST_FOR_ONE: stop the others in reverse start order, start all in order after the delay. */
-    private Mono<Boolean> groupRestart(ChildCell crashed, Duration delay, List<Runnable> effects) {
-        int index = children.indexOf(crashed);
-        List<ChildCell> members = new ArrayList<>();
-        for (int i = 0; i < children.size(); i++) {
-            ChildCell c = children.get(i);
-            boolean affected = sspec.strategy() == SupervisionStrategy.ONE_FOR_ALL || i >= index;
-            if (c == crashed || (affected && c.state == ComponentState.RUNNING)) {
-                members.add(c);
-            }
+    private void startGroupIfReady(GroupRestart g) {
+        if (group != g || g.down > 0 || !g.delayElapsed || g.starting) {
+            return;
         }
-        Group g = new Group(members);
-        group = g;
-        List<ChildCell> others = new ArrayList<>(members);
-        others.remove(crashed);
-        Collections.reverse(others);
-        stopForGroup(g, others, effects);
-        Mono<Boolean> wait = crashed.awaitGate();
-        if (delay.isZero()) {
-            g.delayElapsed = true;
-            crashed.afterDecision(tryOpen(g));
-        } else {
-            crashed.timer().schedule(() -> {
-                List<Runnable> open;
-                synchronized (this) {
-                    g.delayElapsed = true;
-                    open = tryOpen(g);
+        g.starting = true;
+        Sequence.run(new ArrayList<>(g.members), (c, next) -> {
+            if (!g.members.contains(c)) {
+                next.run(); // stopped or removed while the group restart was under way
+                return;
+            }
+            if (c != g.crashed && c.gate == null && c.spec.restartPolicy() == RestartPolicy.TEMPORARY) {
+                // as in OTP, a temporary child taken down by a sibling's crash is removed, not restarted
+                remove(c);
+                stopOne(c, Duration.ZERO, "removed by its supervisor", next);
+                return;
+            }
+            launch(c, failure -> {
+                if (failure == null) {
+                    next.run();
+                } else if (!ending()) {
+                    groupStartFailed(g, c, failure, next);
                 }
-                open.forEach(Runnable::run);
-            }, delay.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        return wait;
+            });
+        }, () -> {
+            if (group == g) {
+                group = null;
+                replayDeferred();
+            }
+        });
     }
 
-    /** Under the lock: the siblings a group restart takes down, in the order given (reverse start order). */
-    private void stopForGroup(Group g, List<ChildCell> siblings, List<Runnable> effects) {
-        for (ChildCell sibling : siblings) {
-            if (sibling.spec.restartPolicy() == RestartPolicy.TEMPORARY) {
-                // as in OTP: a temporary child taken down by a sibling's crash is removed, not restarted
-                g.members.remove(sibling);
-                children.remove(sibling);
-                byName.remove(sibling.name);
-                sibling.removed = true;
+    /** A start in a group restart failed: it counts as that child's crash, and the group is tried again. */
+    private void groupStartFailed(GroupRestart g, ChildCell c, Throwable failure, Runnable next) {
+        long now = c.nowNanos();
+        if (!c.window().tryRecord(now) || !intensity.tryRecord(now)) {
+            giveUp(c, new RestartLimitExceededException(c.path(), c.spec.restartLimit(), failure));
+            next.run(); // the others start without it
+            return;
+        }
+        List<ChildCell> started = new ArrayList<>(g.members.subList(0, g.members.indexOf(c)));
+        java.util.Collections.reverse(started);
+        Duration delay = c.spec.restartStrategy().delay(0);
+        tree.publish(new SupervisionEvent.Restarting(c.path(), Tree.now(), 1, delay, failure));
+        Sequence.run(started, this::terminateOne, () -> {
+            GroupRestart again = new GroupRestart(c, g.members);
+            group = again;
+            if (delay.isZero()) {
+                again.delayElapsed = true;
+                startGroupIfReady(again);
             } else {
-                if (!g.members.contains(sibling)) {
-                    g.members.add(sibling);
-                }
-                g.pending.add(sibling);
+                c.timer().schedule(() -> post(new Signals.DelayElapsed(c)), delay.toNanos(), TimeUnit.NANOSECONDS);
             }
-            effects.add(sibling::terminateForRestart);
+        });
+    }
+
+    /**
+     * A member of the group restart under way is stopped or removed: the group goes on without
+     * it (if it was the crashed one, without waiting for its delay any more).
+     */
+    void leaveGroup(ChildCell c) {
+        GroupRestart g = group;
+        if (g != null && g.members.remove(c) && c == g.crashed) {
+            g.delayElapsed = true;
+            startGroupIfReady(g);
         }
     }
 
-    /** Under the lock: once the delay has passed and every member has stopped, start them all in order. */
-    private List<Runnable> tryOpen(Group g) {
-        if (group != g || !g.delayElapsed || !g.pending.isEmpty()) {
-            return List.of();
+    /** Handles what waited for the group restart: a crash may start the next one, whose requests wait again. */
+    private void replayDeferred() {
+        int n = deferred.size();
+        for (int i = 0; i < n; i++) {
+            handle(deferred.poll());
         }
-        group = null;
-        List<Runnable> open = new ArrayList<>();
-        for (ChildCell member : children) {
-            if (g.members.contains(member) && member.gate != null) {
-                open.add(openGate(member));
+    }
+
+    /** A crash of {@code c} set aside meanwhile gets its verdict now: {@code c} is being ended. */
+    private void undefer(ChildCell c) {
+        for (java.util.Iterator<Object> it = deferred.iterator(); it.hasNext();) {
+            Object s = it.next();
+            if (s instanceof Signals.Crashed && ((Signals.Crashed) s).child() == c) {
+                it.remove();
+                decide((Signals.Crashed) s);
+                return;
             }
         }
-        return open;
+    }
+
+    // ------------------------------------------------------------------ starting and ending children
+
+    /** Starts a child that is not running (never started, ended, or parked) and calls {@code k} with the outcome. */
+    void launch(ChildCell c, Consumer<@Nullable Throwable> k) {
+        onStarted.put(c, k);
+        c.live = true;
+        Sinks.Empty<Void> g = c.gate;
+        if (g != null) {
+            c.gate = null;
+            g.tryEmitEmpty(); // the crashed child of a group: Reactor resubscribes, the next incarnation begins
+        } else {
+            c.startPipeline();
+        }
+    }
+
+    /** Ends a child's incarnation for a restart this supervisor orders (its mailbox is kept), then {@code next}. */
+    void terminateOne(ChildCell c, Runnable next) {
+        endOne(c, new Signals.Terminated("restarted with its group by its supervisor"), next, () -> c.terminate());
+    }
+
+    /** Stops a child gracefully within the deadline (at once if it is between incarnations), then {@code next}. */
+    void stopOne(ChildCell c, Duration deadline, String reason, Runnable next) {
+        endOne(c, new Signals.Stop(reason), next, () -> c.stop(deadline));
+    }
+
+    private void endOne(ChildCell c, Signals.Signal verdict, Runnable next, Runnable ask) {
+        if (c.state().isTerminal() && !c.live) {
+            next.run();
+            return;
+        }
+        Signals.Signal already = ending.get(c);
+        if (already != null) {
+            // it is ending already: a stop wins over a termination, and this end waits for that one
+            if (verdict instanceof Signals.Stop) {
+                ending.put(c, verdict);
+            }
+            whenEnded(c, cause -> endOne(c, verdict, next, ask));
+            return;
+        }
+        whenEnded(c, cause -> next.run());
+        Sinks.Empty<Void> g = c.gate;
+        if (!c.live) {
+            parkedEnds(c, verdict);
+        } else if (g != null) {
+            ending.put(c, verdict);
+            c.gate = null;
+            g.tryEmitError(verdict); // waiting for its turn in a group: its pipeline ends with the verdict
+        } else if (c.awaitingRestart) {
+            c.awaitingRestart = false;
+            c.cancelPipeline(); // waiting out its restart delay: it ends at once
+            c.live = false;
+            parkedEnds(c, verdict);
+        } else {
+            ending.put(c, verdict);
+            ask.run();
+            undefer(c);
+        }
+    }
+
+    /** A child without a pipeline (parked, or cancelled) ends as the verdict says; it flushes, then tells. */
+    private void parkedEnds(ChildCell c, Signals.Signal verdict) {
+        if (verdict instanceof Signals.Stop) {
+            c.stopped(((Signals.Stop) verdict).reason);
+        }
+        c.ended(verdict);
+    }
+
+    private void whenEnded(ChildCell c, Consumer<@Nullable Throwable> k) {
+        onEnded.merge(c, k, (a, b) -> cause -> {
+            a.accept(cause);
+            b.accept(cause);
+        });
+    }
+
+    /** A child's pipeline has ended and the child has flushed what it held. */
+    private void childEnded(ChildCell c, @Nullable Throwable cause) {
+        ending.remove(c);
+        c.live = false;
+        c.awaitingRestart = false;
+        Consumer<@Nullable Throwable> started = onStarted.remove(c);
+        Consumer<@Nullable Throwable> k = onEnded.remove(c);
+        if (started != null) {
+            started.accept(cause instanceof Signals.StartFailed && cause.getCause() != null ? cause.getCause()
+                    : cause == null ? new IllegalStateException("stopped while starting") : cause);
+        }
+        if (k != null) {
+            k.accept(cause);
+        }
+        if (started != null || k != null) {
+            return;
+        }
+        // nobody waited for it: it ended by itself (a normal exit, or it gave up)
+        if (c.spec.restartPolicy() == RestartPolicy.TEMPORARY && c.state().isTerminal()) {
+            remove(c); // as in OTP, a temporary child that ends is removed; its name can be used again
+            return;
+        }
+        if (c.state() == ComponentState.FAILED) {
+            childGaveUp(c, cause instanceof Signals.Signal && cause.getCause() != null ? cause.getCause()
+                    : java.util.Objects.requireNonNull(cause));
+        }
+    }
+
+    /** Whether this supervisor is ending: a start that fails now is part of that end, not a failure. */
+    boolean ending() {
+        return ownEnding || state() == ComponentState.STOPPING || state().isTerminal();
+    }
+
+    /** A start this supervisor ordered failed for good: the child is FAILED and flushed; nobody escalates. */
+    private void giveUp(ChildCell c, Throwable cause) {
+        if (c.failed(cause)) {
+            whenEnded(c, x -> { });
+            c.ended(new Signals.GiveUp(cause));
+            childGaveUp(c, cause);
+        }
     }
 
     /** A child gave up (FAILED): carry on without it, or escalate. */
-    void childGaveUp(ChildCell child, Throwable cause) {
-        if (child.spec.restartPolicy() == RestartPolicy.TEMPORARY && !(cause instanceof RestartLimitExceededException)) {
-            return; // a temporary child's crash is not a failure of the supervisor, as in OTP
-        }
+    private void childGaveUp(ChildCell child, Throwable cause) {
         if (sspec.escalates()) {
-            escalate(new EscalationException(path(), cause));
+            escalate(cause);
         } else {
             Tree.LOG.warn("'{}' continues without '{}' (degraded)", path(), child.path());
         }
     }
 
-    /** Stops the remaining children (keeping their mailboxes) and fails this incarnation, for the parent to handle. */
-    private void escalate(EscalationException cause) {
-        List<Runnable> effects = new ArrayList<>();
-        SupervisorIncarnation inc;
-        synchronized (this) {
-            if (!running || state.isTerminal() || state == ComponentState.STOPPING) {
-                return;
-            }
-            inc = current;
-            running = false;
-            group = null;
-            failure = cause;
-            List<ChildCell> reversed = new ArrayList<>(children);
-            Collections.reverse(reversed);
-            for (ChildCell c : reversed) {
-                effects.add(c::terminateForRestart);
-            }
-        }
-        tree.publish(new SupervisionEvent.Escalated(path(), Tree.now(), cause.getCause()));
-        Tree.LOG.error("'{}' escalates: {}", path(), cause.getCause().toString());
-        effects.forEach(Runnable::run);
-        if (inc != null && inc.end()) {
-            signalEnd(inc.actual, cause);
-        }
+    void remove(ChildCell c) {
+        byName.remove(c.name, c);
     }
+
+    // ------------------------------------------------------------------ this supervisor's own lifecycle
 
     @Override
-    void terminateForRestart() {
-        List<Runnable> effects = new ArrayList<>();
-        SupervisorIncarnation inc;
-        synchronized (this) {
-            if (!running) {
-                return;
+    Flux<Object> incarnations() {
+        return new Flux<Object>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super Object> actual) {
+                Run run = new Run(actual);
+                actual.onSubscribe(run);
+                post(run);
             }
-            inc = current;
-            running = false;
-            group = null;
-            List<ChildCell> reversed = new ArrayList<>(children);
-            Collections.reverse(reversed);
-            for (ChildCell c : reversed) {
-                effects.add(c::terminateForRestart);
-            }
-        }
-        effects.forEach(Runnable::run);
-        if (inc != null && inc.end()) {
-            signalEnd(inc.actual, new Signals.Terminated("restarted by its supervisor"));
-        }
+        };
     }
 
-    @Override
-    void afterTerminal(ComponentState terminal, @Nullable Throwable cause) {
-        List<Runnable> effects = new ArrayList<>();
-        Throwable signal = terminal == ComponentState.FAILED
-                ? new Signals.GiveUp(new ComponentUnavailableException(path(), terminal, cause))
-                : new Signals.Stop("its supervisor stopped");
-        synchronized (this) {
-            running = false;
-            group = null;
-            failure = cause;
-            for (ChildCell c : children) {
-                effects.add(closeGate(c, signal));
-            }
+    /** An incarnation begins: afresh, with its declared children only and a new restart history. */
+    private void begin(Run inc) {
+        if (inc.cancelled) {
+            return;
         }
-        effects.forEach(Runnable::run);
-        if (termination != null) {
-            if (terminal == ComponentState.FAILED && cause != null) {
-                termination.tryEmitError(cause);
-            } else {
-                termination.tryEmitEmpty();
-            }
-            tree.complete();
-        }
-    }
-
-    // ------------------------------------------------------------------ shutdown
-
-    @Override
-    Mono<Void> stop(Duration deadline) {
-        Mono<Void> m;
-        List<ChildCell> reversed;
-        synchronized (this) {
-            if (stopMono != null) {
-                return stopMono;
-            }
-            if (state.isTerminal()) {
-                stopMono = Mono.empty();
-                return stopMono;
-            }
-            state = ComponentState.STOPPING;
-            close();
-            reversed = new ArrayList<>(children);
-            Collections.reverse(reversed);
-            long deadlineAt = nowNanos() + deadline.toNanos();
-            m = Flux.fromIterable(reversed)
-                    .concatMap(c -> c.stop(Duration.ofNanos(Math.max(1, deadlineAt - nowNanos()))))
-                    .then(Mono.fromRunnable(this::finishStop))
-                    .then()
-                    .cache();
-            stopMono = m;
-        }
-        m.subscribe(null, e -> Tree.LOG.error("'{}': shutdown failed", path(), e));
-        return m;
-    }
-
-    @Override
-    synchronized void close() {
-        for (ChildCell c : children) {
-            c.close();
-        }
-    }
-
-    private void finishStop() {
-        SupervisorIncarnation inc;
-        synchronized (this) {
-            inc = current;
-            running = false;
-        }
-        if (inc != null && inc.end()) {
-            inc.actual.onComplete();
-        } else {
-            disposePipeline(); // not running (waiting to be restarted): end the pipeline itself
-            stopped("shut down");
-        }
-    }
-
-    // ------------------------------------------------------------------ Supervisor
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <M, R> ComponentRef<M, R> ref(ComponentSpec<M, R> spec) {
-        Objects.requireNonNull(spec, "spec");
-        ComponentCell found = find(spec);
-        if (found == null) {
-            throw new IllegalArgumentException("no component started from spec '" + spec.name() + "' under '" + path()
-                    + "'");
-        }
-        return (ComponentRef<M, R>) (ComponentRef<?, ?>) found;
-    }
-
-    private synchronized @Nullable ComponentCell find(ComponentSpec<?, ?> spec) {
-        for (ChildCell c : children) {
-            if (c instanceof ComponentCell && ((ComponentCell) c).cspec == spec) {
-                return (ComponentCell) c;
-            }
-        }
-        for (ChildCell c : children) {
-            if (c instanceof SupervisorCell) {
-                ComponentCell found = ((SupervisorCell) c).find(spec);
-                if (found != null) {
-                    return found;
+        current = inc;
+        ownEnding = false;
+        intensity.clear();
+        for (ChildCell c : children()) {
+            if (!declared.contains(c)) {
+                remove(c); // started at runtime: gone with the incarnation that started it, as in OTP
+                if (!c.state().isTerminal()) {
+                    parkedEnds(c, new Signals.Stop("its supervisor restarted"));
                 }
             }
         }
-        return null;
+        incarnationStarted(state() == ComponentState.STOPPING);
+        starting = true;
+        List<ChildCell> started = new ArrayList<>();
+        Sequence.run(declared, (c, next) -> {
+            c.window = null;
+            launch(c, failure -> {
+                if (failure == null) {
+                    started.add(c);
+                    next.run();
+                    return;
+                }
+                starting = false;
+                if (ending()) {
+                    return; // stopped or restarted while its children started: that end goes on
+                }
+                giveUpQuietly(c, failure);
+                java.util.Collections.reverse(started);
+                ChildStartException error = new ChildStartException(c.path(), failure);
+                firstStart.tryEmitError(error);
+                ownEnding = true;
+                Sequence.run(started, this::terminateOne, () -> endIncarnation(error));
+            });
+        }, () -> {
+            starting = false;
+            firstStart.tryEmitEmpty();
+            tellStarted();
+            replayDeferred();
+        });
     }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public <M, R> ComponentRef<M, R> ref(String relativePath) {
-        ChildCell c = lookup(relativePath);
-        if (!(c instanceof ComponentCell)) {
-            throw new IllegalArgumentException("'" + path() + "/" + relativePath + "' is a supervisor, not a component");
+    /** A declared child could not start: FAILED and flushed, without the escalation a give-up would bring. */
+    void giveUpQuietly(ChildCell c, Throwable cause) {
+        if (c.failed(cause)) {
+            whenEnded(c, x -> { });
+            c.ended(new Signals.GiveUp(cause));
         }
-        return (ComponentRef<M, R>) (ComponentRef<?, ?>) c;
     }
 
-    @Override
-    public Supervisor supervisor(String relativePath) {
-        ChildCell c = lookup(relativePath);
-        if (!(c instanceof SupervisorCell)) {
-            throw new IllegalArgumentException("'" + path() + "/" + relativePath + "' is a component, not a supervisor");
+    /** Ends this supervisor's incarnation with {@code error} (null: stopped), for its parent to decide on. */
+    private void endIncarnation(@Nullable Throwable error) {
+        Run inc = current;
+        current = null;
+        if (inc == null || inc.cancelled) {
+            return;
         }
-        return (SupervisorCell) c;
-    }
-
-    private ChildCell lookup(String relativePath) {
-        Objects.requireNonNull(relativePath, "relativePath");
-        SupervisorCell at = this;
-        String[] names = relativePath.split("/", -1);
-        for (int i = 0; i < names.length; i++) {
-            ChildCell c = at.child(names[i]);
-            if (c == null) {
-                throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path() + "'");
-            }
-            if (i == names.length - 1) {
-                return c;
-            }
-            if (!(c instanceof SupervisorCell)) {
-                throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path() + "'");
-            }
-            at = (SupervisorCell) c;
+        if (error == null) {
+            inc.actual.onComplete();
+        } else {
+            inc.actual.onError(error);
         }
-        throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path() + "'");
     }
 
-    private synchronized @Nullable ChildCell child(String childName) {
-        return byName.get(childName);
-    }
-
-    private ChildCell existingChild(String childName) {
-        Objects.requireNonNull(childName, "name");
-        ChildCell c = child(childName);
-        if (c == null) {
-            throw new IllegalArgumentException("supervisor '" + path() + "' has no child named '" + childName + "'");
+    /** Stops the remaining children, keeping their mailboxes, and fails this incarnation, for the parent to handle. */
+    private void escalate(Throwable cause) {
+        if (ownEnding || current == null || state() == ComponentState.STOPPING || state().isTerminal()) {
+            return;
         }
-        return c;
+        ownEnding = true;
+        group = null;
+        tree.publish(new SupervisionEvent.Escalated(path(), Tree.now(), cause));
+        Tree.LOG.error("'{}' escalates: {}", path(), cause.toString());
+        EscalationException e = new EscalationException(path(), cause);
+        endChildrenThen(Duration.ZERO, false, null, () -> endIncarnation(e));
     }
 
-    @Override
-    public Flux<SupervisionEvent> events() {
-        return tree.events();
-    }
-
-    @Override
-    public Flux<SupervisionEvent.DeadLetter> deadLetters() {
-        return tree.events().ofType(SupervisionEvent.DeadLetter.class);
-    }
-
-    @Override
-    public SupervisorSnapshot snapshot() {
-        List<ChildCell> copy;
-        synchronized (this) {
-            copy = new ArrayList<>(children);
-        }
-        List<ChildSnapshot> snaps = new ArrayList<>(copy.size());
-        for (ChildCell c : copy) {
-            snaps.add(c.snapshot());
-        }
-        return new SupervisorSnapshot(name, path(), sspec.strategy(), state, restarts, uptime(), snaps);
-    }
-
-    @Override
-    public Mono<Void> shutdown(Duration deadline) {
-        Checks.positive(deadline, "deadline");
-        if (parent != null) {
-            return parent.stopChild(name, deadline);
-        }
-        return stop(deadline);
-    }
-
-    @Override
-    public Mono<Void> termination() {
-        SupervisorCell root = this;
-        while (root.parent != null) {
-            root = root.parent;
-        }
-        return Objects.requireNonNull(root.termination).asMono();
-    }
-
-    @Override
-    public void startChild(ChildSpec spec) {
-        Objects.requireNonNull(spec, "child");
-        ChildCell cell;
-        synchronized (this) {
-            if (!running || state == ComponentState.STOPPING || state.isTerminal()) {
-                throw new IllegalStateException("supervisor '" + path() + "' is " + state + " and cannot start children");
-            }
-            if (byName.containsKey(spec.name())) {
-                throw new IllegalArgumentException("child name must be unique within supervisor '" + path()
-                        + "', but '" + spec.name() + "' is taken");
-            }
-            if (children.size() >= sspec.maxChildren()) {
-                throw new IllegalArgumentException("supervisor '" + path() + "' holds at most " + sspec.maxChildren()
-                        + " children, but '" + spec.name() + "' would be child " + (children.size() + 1));
-            }
-            cell = newChild(spec);
-            children.add(cell);
-            byName.put(cell.name, cell);
-        }
-        cell.startPipeline();
-    }
-
-    @Override
-    public Mono<Void> stopChild(String childName, Duration deadline) {
-        Checks.positive(deadline, "deadline");
-        return existingChild(childName).stop(deadline);
-    }
-
-    @Override
-    public void restartChild(String childName) {
-        ChildCell c = existingChild(childName);
-        Runnable effect = null;
-        synchronized (this) {
-            if (!running) {
-                throw new IllegalStateException("supervisor '" + path() + "' is " + state + " and cannot restart children");
-            }
-            if (c.state.isTerminal()) {
-                c.gate = null; // a gate left from before it stopped leads nowhere
-                effect = c::revive;
-            } else if (c.gate != null) {
-                effect = openGate(c);
-            } else if (c.state == ComponentState.RUNNING || c.state == ComponentState.STARTING) {
-                effect = c::terminateForRestart;
+    /**
+     * Ends every child, last started first, each awaited: terminated for a restart (null
+     * {@code failure}, not {@code stop}), stopped for good, or failed with this supervisor's
+     * {@code failure}.
+     */
+    private void endChildrenThen(Duration deadline, boolean stop, @Nullable Throwable failure, Runnable then) {
+        List<ChildCell> reversed = children();
+        for (ChildCell c : new ArrayList<>(ending.keySet())) {
+            if (!reversed.contains(c)) {
+                reversed.add(c); // removed, still ending: waited for too
             }
         }
-        if (effect != null) {
-            effect.run();
+        java.util.Collections.reverse(reversed);
+        replayDeferredAsEnding();
+        long deadlineAt = nowNanos() + deadline.toNanos();
+        Sequence.run(reversed, (c, next) -> {
+            if (failure != null && !c.live && !c.state().isTerminal()) {
+                c.failed(failure); // parked under a supervisor that failed: it fails with it
+                whenEnded(c, x -> next.run());
+                c.ended(new Signals.GiveUp(failure));
+            } else if (stop || failure != null) {
+                long left = Math.max(1, deadlineAt - nowNanos());
+                stopOne(c, Duration.ofNanos(left), "its supervisor stopped", next);
+            } else {
+                terminateOne(c, next);
+            }
+        }, then);
+    }
+
+    /** Deferred signals get their verdicts now: the supervisor is ending. */
+    private void replayDeferredAsEnding() {
+        while (!deferred.isEmpty()) {
+            Object s = deferred.poll();
+            if (s instanceof Signals.Crashed) {
+                decide((Signals.Crashed) s);
+            } else if (s instanceof Request) {
+                ((Request) s).refuse(this);
+            }
         }
     }
 
     @Override
-    public Mono<Void> removeChild(String childName, Duration deadline) {
-        Checks.positive(deadline, "deadline");
-        ChildCell c = existingChild(childName);
-        c.removed = true;
-        return c.stop(deadline).then(Mono.fromRunnable(() -> {
-            synchronized (this) {
-                children.remove(c);
-                byName.remove(c.name);
-            }
-        }));
+    void terminate() {
+        post(new TerminateSelf());
     }
 
-    // ------------------------------------------------------------------ inner types
+    @Override
+    void stop(Duration deadline) {
+        post(new StopSelf(deadline));
+    }
 
-    /** Members of a group restart, in start order, and those not yet stopped. */
-    private static final class Group {
-        final List<ChildCell> members;
-        final Set<ChildCell> pending = new HashSet<>();
-        boolean delayElapsed;
+    @Override
+    void ended(@Nullable Throwable cause) {
+        post(new SelfEnded(cause));
+    }
 
-        Group(List<ChildCell> members) {
-            this.members = members;
+    /** This supervisor's pipeline has ended: a terminal supervisor stops what is left of its subtree, then tells. */
+    private void selfEnded(@Nullable Throwable cause) {
+        current = null;
+        group = null;
+        if (!state().isTerminal()) {
+            tellEnded(cause); // parked for a restart: its children are parked with it
+            return;
+        }
+        terminalCause = state() == ComponentState.FAILED ? cause : null;
+        // ended before its declared children had all started: whoever waits for the start learns so
+        firstStart.tryEmitError(new ComponentUnavailableException(path(), state(), terminalCause));
+        Throwable failure = terminalCause instanceof Signals.Signal && terminalCause.getCause() != null
+                ? terminalCause.getCause() : terminalCause;
+        endChildrenThen(Duration.ZERO, true, failure, () -> {
+            tellEnded(cause);
+            if (parent == null) {
+                tree.complete().subscribe(null, null, () -> {
+                    if (failure != null) {
+                        termination.tryEmitError(failure);
+                    } else {
+                        termination.tryEmitEmpty();
+                    }
+                });
+            }
+        });
+    }
+
+    @Override
+    ChildSnapshot snapshot() {
+        return face.snapshot();
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    /** Something asked of this supervisor, handled by its drain; refused if the supervisor ends first. */
+    abstract static class Request {
+        final Sinks.Empty<Void> done = Sinks.empty();
+
+        abstract void run(SupervisorCell s);
+
+        /** Whether this request waits for the group restart under way to be over (it concerns a member). */
+        boolean waitsFor(GroupRestart g) {
+            return false;
+        }
+
+        void refuse(SupervisorCell s) {
+            done.tryEmitError(new IllegalStateException("supervisor '" + s.path() + "' is " + s.state()));
         }
     }
 
-    /** One incarnation of a supervisor: it lasts until the supervisor escalates, is restarted or stops. */
-    private static final class SupervisorIncarnation implements Subscription {
-        final CoreSubscriber<? super Void> actual;
-        private volatile boolean ended;
+    private static final class StopSelf extends Request {
+        final Duration deadline;
 
-        SupervisorIncarnation(CoreSubscriber<? super Void> actual) {
-            this.actual = actual;
-        }
-
-        synchronized boolean end() {
-            if (ended) {
-                return false;
-            }
-            ended = true;
-            return true;
+        StopSelf(Duration deadline) {
+            this.deadline = deadline;
         }
 
         @Override
-        public void request(long n) {
+        void run(SupervisorCell s) {
+            if (s.state().isTerminal()) {
+                done.tryEmitEmpty();
+                return;
+            }
+            if (!s.moveTo(ComponentState.STOPPING)) {
+                return; // stopping already
+            }
+            s.group = null;
+            s.endChildrenThen(deadline, true, null, () -> {
+                if (s.current != null) {
+                    s.endIncarnation(null); // the pipeline completes: STOPPED
+                } else {
+                    s.cancelPipeline(); // waiting to be restarted: ends at once
+                    s.stopped("shut down");
+                    s.ended(null);
+                }
+                done.tryEmitEmpty();
+            });
+        }
+    }
+
+    private static final class TerminateSelf extends Request {
+        @Override
+        void run(SupervisorCell s) {
+            if (s.ownEnding || s.current == null) {
+                return;
+            }
+            s.ownEnding = true;
+            s.group = null;
+            s.endChildrenThen(Duration.ZERO, false, null,
+                    () -> s.endIncarnation(new Signals.Terminated("restarted with its group by its supervisor")));
+        }
+    }
+
+    private static final class SelfEnded extends Request {
+        final @Nullable Throwable cause;
+
+        SelfEnded(@Nullable Throwable cause) {
+            this.cause = cause;
         }
 
         @Override
-        public void cancel() {
-            end();
+        void run(SupervisorCell s) {
+            s.selfEnded(cause);
         }
     }
 }

@@ -102,8 +102,10 @@ public final class SupervisorSpec implements ChildSpec {
     }
 
     /**
-     * Starts a supervision tree with this supervisor at its root: its children start in
-     * declared order before this method returns.
+     * Starts a supervision tree with this supervisor at its root. It returns at once, whatever
+     * the children do: they start one at a time in declared order, each on its own scheduler,
+     * and {@link Supervisor#started()} says how that went (it fails with
+     * {@link ChildStartException} if a declared child could not start).
      *
      * @return the running root supervisor
      */
@@ -248,7 +250,7 @@ public final class SupervisorSpec implements ChildSpec {
         }
 
         /**
-         * Builds the spec and starts a tree with it at the root.
+         * Builds the spec and starts a tree with it at the root; see {@link SupervisorSpec#start()}.
          *
          * @return the running root supervisor
          */

@@ -26,17 +26,18 @@ public class ReliabilityInFlightTckTest extends SubscriberBlackboxVerification<O
     @Override
     public Subscriber<Object> createSubscriber() {
         ComponentCell cell = new ComponentCell(ComponentSpec.<Object, Object, Object>named("tck")
-                .state(Object::new).syncHandler((s, m) -> m).build(), null, new Tree());
-        Incarnation inc = new Incarnation(new BaseSubscriber<Void>() {
+                .state(Object::new).syncHandler((s, m) -> m).build(), null, new Tree(), 0);
+        Incarnation inc = new Incarnation(cell, new BaseSubscriber<Object>() {
             @Override
             protected void hookOnError(Throwable crash) {
                 // the pipeline's end: a failed Mono ended the incarnation, as it should
             }
-        }, new Object(), cell);
+        });
+        inc.state = new Object();
         cell.current = inc;
-        ComponentCell.InFlight f = new ComponentCell.InFlight(cell, inc, "message", 0);
+        InFlight f = new InFlight(inc, "message", 0);
         inc.inFlight = f;
-        f.subscribed();
+        f.subscribing = false;
         return f;
     }
 

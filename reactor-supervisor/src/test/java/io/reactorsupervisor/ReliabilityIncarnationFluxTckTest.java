@@ -24,7 +24,7 @@ import org.reactivestreams.tck.TestEnvironment;
  * mailbox empty and completes. {@link #createFailedPublisher()} gives those of a component
  * whose state factory throws: each subscription gets {@code onSubscribe}, then {@code onError}.
  */
-public class ReliabilityIncarnationFluxTckTest extends PublisherVerification<Void> {
+public class ReliabilityIncarnationFluxTckTest extends PublisherVerification<Object> {
 
     private static final long TIMEOUT_MILLIS = 500;
     private static final AtomicInteger NAMES = new AtomicInteger();
@@ -35,22 +35,22 @@ public class ReliabilityIncarnationFluxTckTest extends PublisherVerification<Voi
 
     private static ComponentCell standalone(ComponentSpec<?, ?> spec) {
         // a root component: ChildCell treats a null parent as "nobody to restart it"
-        return new ComponentCell(spec, null, new Tree());
+        return new ComponentCell(spec, null, new Tree(), 0);
     }
 
     @Override
-    public Publisher<Void> createPublisher(long elements) {
+    public Publisher<Object> createPublisher(long elements) {
         if (elements != 0) {
             throw new IllegalArgumentException("an incarnation emits no items, but " + elements + " were asked for");
         }
         ComponentCell cell = standalone(ComponentSpec.<Object, Object, Object>named("tck-" + NAMES.incrementAndGet())
                 .state(Object::new).syncHandler((s, m) -> m).build());
-        cell.stopRequested = true; // each incarnation drains the (empty) mailbox and completes
+        cell.moveTo(ComponentState.STOPPING); // each incarnation drains the (empty) mailbox and completes
         return cell.incarnations();
     }
 
     @Override
-    public Publisher<Void> createFailedPublisher() {
+    public Publisher<Object> createFailedPublisher() {
         ComponentCell cell = standalone(ComponentSpec.<Object, Object, Object>named("tck-failed-" + NAMES.incrementAndGet())
                 .state(() -> {
                     throw new IllegalStateException("no state for the TCK");

@@ -21,7 +21,7 @@ import reactor.test.StepVerifier;
 class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
 
     /** Records every signal it receives, and its subscription. */
-    static final class Recorder implements CoreSubscriber<Void> {
+    static final class Recorder implements CoreSubscriber<Object> {
         final List<String> signals = new CopyOnWriteArrayList<>();
         Subscription subscription;
 
@@ -32,7 +32,7 @@ class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
         }
 
         @Override
-        public void onNext(Void v) {
+        public void onNext(Object v) {
             signals.add("onNext");
         }
 
@@ -60,7 +60,7 @@ class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
                     }
                     return m;
                 })
-                .build(), null, tree);
+                .build(), null, tree, 0);
         subscribe(tree);
         return cell;
     }
@@ -75,7 +75,7 @@ class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
         Recorder r = new Recorder();
         cell.incarnations().subscribe(r);
         assertThat(cell.current).isSameAs(r.subscription);
-        cell.tell("before");
+        cell.ref.tell("before");
         assertThat(handled).containsExactly("before");
 
         r.subscription.cancel();
@@ -83,13 +83,13 @@ class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
         r.subscription.request(1); // rule 3.6: request after cancel is a no-op
         r.subscription.request(Long.MAX_VALUE);
         assertThat(cell.current).isNull(); // rule 3.13: the cell no longer holds the cancelled incarnation
-        cell.tell("after"); // rule 1.8: nothing is handled for, or signalled to, a cancelled subscription
-        cell.tell("boom");
+        cell.ref.tell("after"); // rule 1.8: nothing is handled for, or signalled to, a cancelled subscription
+        cell.ref.tell("boom");
         advance(1000);
 
         assertThat(handled).containsExactly("before");
         assertThat(r.signals).containsExactly("onSubscribe");
-        assertThat(cell.mailboxDepth()).isEqualTo(2);
+        assertThat(cell.ref.mailboxDepth()).isEqualTo(2);
     }
 
     @Test
@@ -97,7 +97,7 @@ class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
         ComponentCell cell = standalone();
         Recorder first = new Recorder();
         cell.incarnations().subscribe(first);
-        cell.tell("boom");
+        cell.ref.tell("boom");
         assertThat(first.signals).containsExactly("onSubscribe", "onError boom");
         first.subscription.cancel(); // after the end: a no-op (rule 3.7 again)
         first.subscription.request(1);
@@ -105,7 +105,7 @@ class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
 
         Recorder second = new Recorder();
         cell.incarnations().subscribe(second);
-        cell.tell("next");
+        cell.ref.tell("next");
         assertThat(handled).containsExactly("boom", "next");
         assertThat(second.signals).containsExactly("onSubscribe");
         assertThat(second.subscription).isNotSameAs(first.subscription);
@@ -117,7 +117,7 @@ class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
         Recorder r = new Recorder();
         cell.incarnations().subscribe(r);
         Incarnation inc = cell.current;
-        ComponentCell.InFlight f = new ComponentCell.InFlight(cell, inc, "message", 0);
+        InFlight f = new InFlight(inc, "message", 0);
         inc.inFlight = f;
         f.onSubscribe(new Subscription() {
             @Override
@@ -131,7 +131,7 @@ class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
 
         assertThatThrownBy(() -> f.onError(null)).isInstanceOf(NullPointerException.class).hasMessage("onError");
         assertThatThrownBy(() -> f.onNext(null)).isInstanceOf(NullPointerException.class).hasMessage("onNext");
-        assertThat(inc.isEnded()).isFalse();
+        assertThat(inc.ended).isFalse();
         assertThat(cell.current).isSameAs(inc);
         assertThat(events).noneMatch(e -> e instanceof SupervisionEvent.Crashed || e instanceof SupervisionEvent.DeadLetter);
         assertThat(r.signals).containsExactly("onSubscribe");
@@ -140,18 +140,18 @@ class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
         f.onComplete();
         assertThat(cell.handledCount()).isEqualTo(1);
         assertThat(inc.inFlight).isNull();
-        StepVerifier.create(cell.ask("then")).expectNext("then").verifyComplete();
+        StepVerifier.create(cell.ref.ask("then")).expectNext("then").verifyComplete();
     }
 
     @Test
     void aRealHandlerMonoThatErrorsIsOneCrashOfItsIncarnation() {
         ComponentCell cell = new ComponentCell(ComponentSpec.<String, String, Object>named("async")
                 .state(Object::new).handler((s, m) -> Mono.<String>error(new IllegalArgumentException(m)).hide())
-                .build(), null, tree);
+                .build(), null, tree, 0);
         subscribe(tree);
         Recorder r = new Recorder();
         cell.incarnations().subscribe(r);
-        StepVerifier.create(cell.ask("bad")).expectError(MessageCrashedException.class).verify();
+        StepVerifier.create(cell.ref.ask("bad")).expectError(MessageCrashedException.class).verify();
         assertThat(r.signals).containsExactly("onSubscribe", "onError bad");
         assertThat(cell.current).isNull();
     }

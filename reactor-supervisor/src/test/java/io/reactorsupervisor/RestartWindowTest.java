@@ -26,10 +26,11 @@ class RestartWindowTest {
         assertThat(window.tryRecord(0)).isTrue();
         assertThat(window.tryRecord(5 * SECOND)).isTrue();
         assertThat(window.tryRecord(9 * SECOND)).isFalse();
-        // the restart at 0 leaves the window at 10s; the one at 5s is still in it
-        assertThat(window.tryRecord(10 * SECOND)).isTrue();
-        assertThat(window.tryRecord(14 * SECOND)).isFalse();
-        assertThat(window.tryRecord(15 * SECOND)).isTrue();
+        // the window is inclusive, as OTP's: the restart at 0 still counts at 10s and leaves it just after
+        assertThat(window.tryRecord(10 * SECOND)).isFalse();
+        assertThat(window.tryRecord(10 * SECOND + 1)).isTrue();
+        assertThat(window.tryRecord(15 * SECOND)).isFalse();
+        assertThat(window.tryRecord(15 * SECOND + 1)).isTrue();
     }
 
     @Test
@@ -39,9 +40,10 @@ class RestartWindowTest {
             assertThat(window.tryRecord(i * SECOND / 10)).as("restart %d", i).isTrue();
         }
         assertThat(window.tryRecord(20 * SECOND)).isFalse();
-        // the oldest (0s) leaves at 100s, the next (0.1s) at 100.1s
-        assertThat(window.tryRecord(100 * SECOND)).isTrue();
+        // the oldest (0s) leaves just after 100s, the next (0.1s) just after 100.1s
         assertThat(window.tryRecord(100 * SECOND)).isFalse();
+        assertThat(window.tryRecord(100 * SECOND + 1)).isTrue();
+        assertThat(window.tryRecord(100 * SECOND + 1)).isFalse();
     }
 
     @Test

@@ -54,15 +54,17 @@ public final class CircuitBreakerGuard<M, R> {
     private final @Nullable BiFunction<? super M, ? super Throwable, ? extends Mono<? extends R>> fallback;
     private final @Nullable TimeLimiter timeLimiter;
     private final @Nullable Bulkhead bulkhead;
+    private final @Nullable ComponentRef<?, ?> reportTo;
 
     private CircuitBreakerGuard(ComponentRef<M, R> ref, @Nullable CircuitBreaker circuitBreaker,
             @Nullable BiFunction<? super M, ? super Throwable, ? extends Mono<? extends R>> fallback,
-            @Nullable TimeLimiter timeLimiter, @Nullable Bulkhead bulkhead) {
+            @Nullable TimeLimiter timeLimiter, @Nullable Bulkhead bulkhead, @Nullable ComponentRef<?, ?> reportTo) {
         this.ref = ref;
         this.circuitBreaker = circuitBreaker;
         this.fallback = fallback;
         this.timeLimiter = timeLimiter;
         this.bulkhead = bulkhead;
+        this.reportTo = reportTo;
     }
 
     /**
@@ -76,7 +78,7 @@ public final class CircuitBreakerGuard<M, R> {
      * @throws NullPointerException if {@code ref} is null
      */
     public static <M, R> CircuitBreakerGuard<M, R> of(ComponentRef<M, R> ref) {
-        return new CircuitBreakerGuard<>(Objects.requireNonNull(ref, "ref"), null, null, null, null);
+        return new CircuitBreakerGuard<>(Objects.requireNonNull(ref, "ref"), null, null, null, null, null);
     }
 
     /**
@@ -90,7 +92,7 @@ public final class CircuitBreakerGuard<M, R> {
      */
     public CircuitBreakerGuard<M, R> circuitBreaker(CircuitBreaker circuitBreaker) {
         Objects.requireNonNull(circuitBreaker, "circuitBreaker");
-        return new CircuitBreakerGuard<>(ref, circuitBreaker, fallback, timeLimiter, bulkhead);
+        return new CircuitBreakerGuard<>(ref, circuitBreaker, fallback, timeLimiter, bulkhead, reportTo);
     }
 
     /**
@@ -142,7 +144,7 @@ public final class CircuitBreakerGuard<M, R> {
     public CircuitBreakerGuard<M, R> fallback(
             BiFunction<? super M, ? super Throwable, ? extends Mono<? extends R>> fallback) {
         Objects.requireNonNull(fallback, "fallback");
-        return new CircuitBreakerGuard<>(ref, circuitBreaker, fallback, timeLimiter, bulkhead);
+        return new CircuitBreakerGuard<>(ref, circuitBreaker, fallback, timeLimiter, bulkhead, reportTo);
     }
 
     /**
@@ -157,7 +159,7 @@ public final class CircuitBreakerGuard<M, R> {
      */
     public CircuitBreakerGuard<M, R> timeLimiter(TimeLimiter timeLimiter) {
         Objects.requireNonNull(timeLimiter, "timeLimiter");
-        return new CircuitBreakerGuard<>(ref, circuitBreaker, fallback, timeLimiter, bulkhead);
+        return new CircuitBreakerGuard<>(ref, circuitBreaker, fallback, timeLimiter, bulkhead, reportTo);
     }
 
     /**
@@ -178,13 +180,27 @@ public final class CircuitBreakerGuard<M, R> {
             throw new IllegalArgumentException("maxWaitDuration of bulkhead '" + bulkhead.getName()
                     + "' must be zero (a guarded call must not block its thread), but was " + wait);
         }
-        return new CircuitBreakerGuard<>(ref, circuitBreaker, fallback, timeLimiter, bulkhead);
+        return new CircuitBreakerGuard<>(ref, circuitBreaker, fallback, timeLimiter, bulkhead, reportTo);
+    }
+
+    /**
+     * Reports the breaker's states to this component instead of the guarded ref: for a guard
+     * over a wrapper of a component's ref (one that counts or logs what it sends), give the
+     * ref the supervisor handed out, which the tree knows.
+     *
+     * @param component the component whose events and snapshot show the breaker
+     * @return a copy that reports there
+     * @throws NullPointerException if {@code component} is null
+     */
+    public CircuitBreakerGuard<M, R> reportTo(ComponentRef<?, ?> component) {
+        Objects.requireNonNull(component, "component");
+        return new CircuitBreakerGuard<>(ref, circuitBreaker, fallback, timeLimiter, bulkhead, component);
     }
 
     /**
      * Makes the guarded ref. The first guard built for a pair of breaker and component
-     * subscribes to the breaker's state transitions, which from then on are reported with
-     * {@link ComponentRef#reportCircuitState(String, String, String)}: each one is published
+     * subscribes to the breaker's state transitions, which from then on are reported through
+     * {@link io.reactorsupervisor.GuardReports}, holding the component weakly: each one is published
      * as a {@code SupervisionEvent.CircuitStateChanged} and the breaker's state appears next
      * to the component in the tree snapshot. That first build also reports the breaker's
      * current state, as a change from that state to itself. Later builds for the same pair
@@ -199,7 +215,7 @@ public final class CircuitBreakerGuard<M, R> {
             throw new IllegalStateException("guard of '" + ref.path() + "': a circuit breaker is required, call "
                     + "circuitBreaker(CircuitBreaker) or circuitBreaker(CircuitBreakerRegistry, String)");
         }
-        CircuitStateReporter.attach(cb, ref);
+        CircuitStateReporter.attach(cb, reportTo != null ? reportTo : ref);
         return new DefaultGuardedRef<>(ref, cb, fallback, timeLimiter, bulkhead);
     }
 

@@ -1,5 +1,6 @@
 package io.reactorsupervisor.circuitbreaker;
 
+import java.lang.ref.WeakReference;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -9,12 +10,15 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.github.resilience4j.core.EventConsumer;
 import io.reactorsupervisor.ComponentRef;
+import io.reactorsupervisor.GuardReports;
 
 /**
- * Reports the state transitions of one breaker to one component. A breaker's event publisher
- * cannot unregister a consumer, so there is exactly one reporter per (breaker, ref) pair.
- * The pairs seen are kept weakly: the breaker holds its reporters, which hold their refs, and
- * nothing else is kept alive.
+ * Reports the state transitions of one breaker to one component, through the tree's neutral
+ * hook {@link GuardReports}. A breaker's event publisher cannot unregister a consumer, so
+ * there is exactly one reporter per (breaker, ref) pair. Everything is held weakly: the pairs
+ * seen, and the ref a reporter reports to. A breaker in a registry that outlives many
+ * short-lived trees keeps none of their components reachable: once a ref is gone, its
+ * reporter is an empty shell that reports nothing.
  *
  * <p>The reporter serializes its reports: the first one (the breaker's current state, read
  * after the consumer was registered) and the transitions. Resilience4j publishes a
@@ -27,11 +31,11 @@ final class CircuitStateReporter implements EventConsumer<CircuitBreakerOnStateT
     private static final Map<CircuitBreaker, Set<ComponentRef<?, ?>>> ATTACHED = new WeakHashMap<>();
 
     private final String breaker;
-    private final ComponentRef<?, ?> ref;
+    private final WeakReference<ComponentRef<?, ?>> ref;
 
     private CircuitStateReporter(String breaker, ComponentRef<?, ?> ref) {
         this.breaker = breaker;
-        this.ref = ref;
+        this.ref = new WeakReference<>(ref);
     }
 
     /** Subscribes {@code ref} to the transitions of {@code cb} and reports its state, once per pair. */
@@ -51,12 +55,18 @@ final class CircuitStateReporter implements EventConsumer<CircuitBreakerOnStateT
 
     private synchronized void reportCurrent(CircuitBreaker cb) {
         String state = cb.getState().name();
-        ref.reportCircuitState(breaker, state, state);
+        report(state, state);
     }
 
     @Override
     public synchronized void consumeEvent(CircuitBreakerOnStateTransitionEvent event) {
-        ref.reportCircuitState(breaker, event.getStateTransition().getFromState().name(),
-                event.getStateTransition().getToState().name());
+        report(event.getStateTransition().getFromState().name(), event.getStateTransition().getToState().name());
+    }
+
+    private void report(String from, String to) {
+        ComponentRef<?, ?> target = ref.get();
+        if (target != null) {
+            GuardReports.stateChanged(target, breaker, from, to);
+        }
     }
 }

@@ -2,8 +2,13 @@ package io.reactorsupervisor.circuitbreaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -127,5 +132,29 @@ class CircuitStateReportingTest {
         writes.transitionToOpenState();
 
         assertThat(target.snapshot().circuitBreakers()).isEqualTo(Map.of("reads", "CLOSED", "writes", "OPEN"));
+    }
+
+    /**
+     * A breaker in a registry outlives the trees whose calls it guards: it must keep none of
+     * their components reachable. Its reporters hold their components weakly, and one whose
+     * component is gone reports nothing.
+     */
+    @Test
+    void aSharedBreakerKeepsNoComponentOfAShortLivedTreeReachable() {
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+        List<WeakReference<Object>> gone = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Target shortLived = new Target(VirtualTimeScheduler.getOrSet());
+            CircuitBreakerGuard.of(shortLived.ref).circuitBreaker(registry, "shared").build();
+            gone.add(new WeakReference<>(shortLived.ref));
+            shortLived.shutdown();
+        }
+        for (int i = 0; i < 100 && gone.stream().anyMatch(r -> r.get() != null); i++) {
+            System.gc();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        assertThat(gone).allSatisfy(r -> assertThat(r.get()).isNull());
+        registry.circuitBreaker("shared").transitionToOpenState(); // their reporters report nothing, throw nothing
+        assertThat(registry.circuitBreaker("shared").getState()).isEqualTo(CircuitBreaker.State.OPEN);
     }
 }

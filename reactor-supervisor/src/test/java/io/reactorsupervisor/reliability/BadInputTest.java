@@ -9,6 +9,7 @@ import io.reactorsupervisor.ComponentSpec;
 import io.reactorsupervisor.ComponentState;
 import io.reactorsupervisor.ComponentUnavailableException;
 import io.reactorsupervisor.DeadLetterReason;
+import io.reactorsupervisor.Eventually;
 import io.reactorsupervisor.Mailbox;
 import io.reactorsupervisor.MessageCrashedException;
 import io.reactorsupervisor.RestartLimit;
@@ -202,6 +203,9 @@ class BadInputTest {
                     .hasMessageStartingWith("Message crashed component 'root/" + path + "': ")
                     .cause().isInstanceOf(causeType);
             causeCheck.accept(asked.getCause());
+            Eventually.until("both crashes and their dead letters published", () ->
+                    events(SupervisionEvent.DeadLetter.class).size() >= 2
+                            && events(SupervisionEvent.Crashed.class).size() >= 2);
             List<SupervisionEvent.DeadLetter> dead = events(SupervisionEvent.DeadLetter.class);
             assertThat(dead).hasSize(2).allSatisfy(d -> {
                 assertThat(d.path()).isEqualTo("root/" + path);

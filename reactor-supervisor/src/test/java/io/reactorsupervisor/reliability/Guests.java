@@ -17,10 +17,10 @@ import java.util.function.BiFunction;
  * a message unless its first character says to crash ({@link #TRAP}, {@link #RECURSE},
  * {@link #SPIN}). Compiled once per test JVM.
  */
-final class Guests {
+public final class Guests {
 
     /** First character of a message that makes the guest trap ({@code unreachable}). */
-    static final char TRAP = '!';
+    public static final char TRAP = '!';
     /** First character of a message that makes the guest recurse until its call stack is exhausted. */
     static final char RECURSE = '^';
     /** First character of a message that makes the guest loop until its time budget stops it. */
@@ -50,7 +50,7 @@ final class Guests {
     }
 
     /** A component whose state is a fresh guest instance and whose handler is the guest's {@code handle}, as the docs wire it. */
-    static ComponentSpec.Builder<String, String, WasmInstance> component(String name) {
+    public static ComponentSpec.Builder<String, String, WasmInstance> component(String name) {
         WasmModule m = module();
         BiFunction<WasmInstance, String, String> handler = WasmInstance.handler(WasmCodec.utf8(), WasmCodec.utf8());
         return ComponentSpec.<String, String, WasmInstance>named(name).state(m::newInstance).syncHandler(handler);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.reactorsupervisor.ComponentRef;
 import io.reactorsupervisor.ComponentSpec;
 import io.reactorsupervisor.ComponentState;
+import io.reactorsupervisor.GuardReports;
 import io.reactorsupervisor.HealthCheck;
 import io.reactorsupervisor.Mailbox;
 import io.reactorsupervisor.RestartLimit;
@@ -65,15 +66,15 @@ class InvalidArgumentsTest {
     static Stream<Arguments> builderArguments() {
         return Stream.of(
                 // RestartStrategy
-                bad("delayed negative", IllegalArgumentException.class, "delay must be positive, but was PT-0.005S",
+                bad("delayed negative", IllegalArgumentException.class, "delay must be positive and at most 36500 days (100 years), but was PT-0.005S",
                         () -> RestartStrategy.delayed(NEG)),
                 bad("backoff initial null", NullPointerException.class, "initial",
                         () -> RestartStrategy.exponentialBackoff(null, ONE, 2.0)),
                 bad("backoff max null", NullPointerException.class, "max",
                         () -> RestartStrategy.exponentialBackoff(ONE, null, 2.0)),
-                bad("backoff initial zero", IllegalArgumentException.class, "initial must be positive, but was PT0S",
+                bad("backoff initial zero", IllegalArgumentException.class, "initial must be positive and at most 36500 days (100 years), but was PT0S",
                         () -> RestartStrategy.exponentialBackoff(ZERO, ONE, 2.0)),
-                bad("backoff max negative", IllegalArgumentException.class, "max must be positive, but was PT-0.005S",
+                bad("backoff max negative", IllegalArgumentException.class, "max must be positive and at most 36500 days (100 years), but was PT-0.005S",
                         () -> RestartStrategy.exponentialBackoff(ONE, NEG, 2.0)),
                 bad("backoff multiplier negative infinity", IllegalArgumentException.class,
                         "multiplier must be >= 1.0 and finite, but was -Infinity",
@@ -87,7 +88,7 @@ class InvalidArgumentsTest {
                         "jitter must be between 0.0 and 1.0, but was 1.0000001",
                         () -> RestartStrategy.exponentialBackoff(ONE, ONE, 2.0).withJitter(1.0000001)),
                 bad("resetAfter negative", IllegalArgumentException.class,
-                        "resetAfter must be positive, but was PT-0.005S",
+                        "resetAfter must be positive and at most 36500 days (100 years), but was PT-0.005S",
                         () -> RestartStrategy.exponentialBackoff(ONE, ONE, 2.0).withResetAfter(NEG)),
                 bad("resetAfter null", NullPointerException.class, "resetAfter",
                         () -> RestartStrategy.exponentialBackoff(ONE, ONE, 2.0).withResetAfter(null)),
@@ -95,9 +96,9 @@ class InvalidArgumentsTest {
                         "attempt must be >= 0, but was -3", () -> RestartStrategy.delayed(ONE).delay(-3)),
                 // RestartLimit
                 bad("limit negative restarts", IllegalArgumentException.class,
-                        "maxRestarts must be >= 1, but was -1", () -> RestartLimit.of(-1, ONE)),
+                        "maxRestarts must be >= 0, but was -1", () -> RestartLimit.of(-1, ONE)),
                 bad("limit window null", NullPointerException.class, "within", () -> RestartLimit.of(1, null)),
-                bad("limit window zero", IllegalArgumentException.class, "within must be positive, but was PT0S",
+                bad("limit window zero", IllegalArgumentException.class, "within must be positive and at most 36500 days (100 years), but was PT0S",
                         () -> RestartLimit.of(1, ZERO)),
                 // Mailbox
                 bad("mailbox capacity negative", IllegalArgumentException.class,
@@ -107,8 +108,8 @@ class InvalidArgumentsTest {
                 // HealthCheck
                 bad("health interval null", NullPointerException.class, "interval", () -> HealthCheck.every(null)),
                 bad("health interval negative", IllegalArgumentException.class,
-                        "interval must be positive, but was PT-0.005S", () -> HealthCheck.every(NEG)),
-                bad("health timeout zero", IllegalArgumentException.class, "timeout must be positive, but was PT0S",
+                        "interval must be at least PT0.01S and at most 36500 days (100 years), but was PT-0.005S", () -> HealthCheck.every(NEG)),
+                bad("health timeout zero", IllegalArgumentException.class, "timeout must be positive and at most 36500 days (100 years), but was PT0S",
                         () -> HealthCheck.every(ONE).withTimeout(ZERO)),
                 bad("health timeout null", NullPointerException.class, "timeout",
                         () -> HealthCheck.every(ONE).withTimeout(null)),
@@ -126,7 +127,7 @@ class InvalidArgumentsTest {
                 bad("processing timeout null", NullPointerException.class, "processingTimeout",
                         () -> component().processingTimeout(null)),
                 bad("processing timeout negative", IllegalArgumentException.class,
-                        "processingTimeout must be positive, but was PT-0.005S",
+                        "processingTimeout must be positive and at most 36500 days (100 years), but was PT-0.005S",
                         () -> component().processingTimeout(NEG)),
                 bad("redeliveries min int", IllegalArgumentException.class,
                         "redeliveries must be >= 0, but was -2147483648",
@@ -194,24 +195,26 @@ class InvalidArgumentsTest {
                         "supervisor 'root' has no child named 'nope'", () -> tree.stopChild("nope", ONE)),
                 bad("stopChild null name", NullPointerException.class, "name", () -> tree.stopChild(null, ONE)),
                 bad("stopChild zero deadline", IllegalArgumentException.class,
-                        "deadline must be positive, but was PT0S", () -> tree.stopChild("echo", ZERO)),
+                        "deadline must be positive and at most 36500 days (100 years), but was PT0S", () -> tree.stopChild("echo", ZERO)),
                 bad("restartChild unknown", IllegalArgumentException.class,
                         "supervisor 'root' has no child named 'nope'", () -> tree.restartChild("nope")),
                 bad("removeChild unknown", IllegalArgumentException.class,
                         "supervisor 'root' has no child named 'nope'", () -> tree.removeChild("nope", ONE)),
                 bad("removeChild negative deadline", IllegalArgumentException.class,
-                        "deadline must be positive, but was PT-0.005S", () -> tree.removeChild("echo", NEG)),
+                        "deadline must be positive and at most 36500 days (100 years), but was PT-0.005S", () -> tree.removeChild("echo", NEG)),
                 bad("shutdown zero deadline", IllegalArgumentException.class,
-                        "deadline must be positive, but was PT0S", () -> tree.shutdown(ZERO)),
+                        "deadline must be positive and at most 36500 days (100 years), but was PT0S", () -> tree.shutdown(ZERO)),
                 bad("shutdown null deadline", NullPointerException.class, "deadline", () -> tree.shutdown(null)),
                 bad("nested shutdown negative deadline", IllegalArgumentException.class,
-                        "deadline must be positive, but was PT-0.005S", () -> tree.supervisor("api").shutdown(NEG)),
-                bad("circuit report without breaker", NullPointerException.class, "breaker",
-                        () -> tree.ref(ECHO).reportCircuitState(null, "CLOSED", "OPEN")),
-                bad("circuit report without target state", NullPointerException.class, "toState",
-                        () -> tree.ref(ECHO).reportCircuitState("b", "CLOSED", null)),
-                bad("circuit report without source state", NullPointerException.class, "fromState",
-                        () -> tree.ref(ECHO).reportCircuitState("b", null, "OPEN")));
+                        "deadline must be positive and at most 36500 days (100 years), but was PT-0.005S", () -> tree.supervisor("api").shutdown(NEG)),
+                bad("guard report without ref", NullPointerException.class, "ref",
+                        () -> GuardReports.stateChanged(null, "b", "CLOSED", "OPEN")),
+                bad("guard report without guard", NullPointerException.class, "guard",
+                        () -> GuardReports.stateChanged(tree.ref(ECHO), null, "CLOSED", "OPEN")),
+                bad("guard report without target state", NullPointerException.class, "toState",
+                        () -> GuardReports.stateChanged(tree.ref(ECHO), "b", "CLOSED", null)),
+                bad("guard report without source state", NullPointerException.class, "fromState",
+                        () -> GuardReports.stateChanged(tree.ref(ECHO), "b", null, "OPEN")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -155,7 +155,8 @@ class IsolationTest {
         assertThat(healthySnap.restarts()).isZero();
         assertThat(healthySnap.handled()).isEqualTo(HEALTHY_SENDERS * PER_SENDER);
         // every crashing message crashed once and was dead-lettered once; each crash was a restart
-        assertThat(dead.get(DeadLetterReason.CRASHED)).hasValue(2 * CRASHES_PER_LOOPER);
+        assertThat(dead.get(DeadLetterReason.CRASHED)).as("dead letters by reason: %s; %s", dead, root.snapshot().render())
+                .hasValue(2 * CRASHES_PER_LOOPER);
         assertThat(dead.entrySet()).filteredOn(e -> e.getKey() != DeadLetterReason.CRASHED)
                 .allSatisfy(e -> assertThat(e.getValue()).hasValue(0));
         assertThat(((ComponentSnapshot) root.snapshot().child("looper")).restarts()).isEqualTo(CRASHES_PER_LOOPER);

@@ -9,7 +9,8 @@ import reactor.core.publisher.Mono;
 /**
  * A {@link ComponentRef} that counts what is sent through it, so that the demo can compare
  * its own count with the library's. {@code ComponentRef} is an interface: wrapping one is
- * ordinary code, and a circuit-breaker guard can be built over the wrapper.
+ * ordinary code, and a circuit-breaker guard can be built over the wrapper (reporting its
+ * breaker's states to the ref the wrapper wraps, which the tree knows: {@link #unwrap()}).
  *
  * @param <M> the type of messages
  * @param <R> the type of replies
@@ -59,9 +60,9 @@ public final class CountingRef<M, R> implements ComponentRef<M, R> {
         return ref.mailboxDepth();
     }
 
-    @Override
-    public void reportCircuitState(String breaker, String fromState, String toState) {
-        ref.reportCircuitState(breaker, fromState, toState);
+    /** @return the ref this one wraps, as the supervisor handed it out */
+    public ComponentRef<M, R> unwrap() {
+        return ref;
     }
 
     @Override

@@ -269,6 +269,7 @@ public final class Shop implements AutoCloseable {
         parse = counting(PARSE);
         ingest = counting(INGEST);
         CircuitBreakerGuard<String, Quote> guard = CircuitBreakerGuard.of(pricing)
+                .reportTo(pricing.unwrap())
                 .circuitBreaker(registry, BREAKER)
                 .timeLimiter(timeLimiter);
         pricingWithoutFallback = guard.build();

@@ -1,0 +1,82 @@
+package io.reactorsupervisor;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * The subscriber of an asynchronous handler's Mono for one message. It ends exactly once:
+ * with the reply, with the handler's error, or cancelled (a kill, a deadline). Whoever ends it
+ * first owns the message.
+ */
+final class InFlight implements CoreSubscriber<Object> {
+
+    private static final AtomicIntegerFieldUpdater<InFlight> DONE =
+            AtomicIntegerFieldUpdater.newUpdater(InFlight.class, "done");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<InFlight, Subscription> S =
+            AtomicReferenceFieldUpdater.newUpdater(InFlight.class, Subscription.class, "s");
+
+    final Incarnation inc;
+    final Object item;
+    final int deliveries;
+    volatile @Nullable Subscription s;
+    volatile int done;
+    /** True while the drain is inside {@code subscribe}: a synchronous end needs no new drain. */
+    volatile boolean subscribing = true;
+    private @Nullable Object value;
+
+    InFlight(Incarnation inc, Object item, int deliveries) {
+        this.inc = inc;
+        this.item = item;
+        this.deliveries = deliveries;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        if (Operators.setOnce(S, this, s)) {
+            s.request(Long.MAX_VALUE);
+        }
+    }
+
+    @Override
+    public void onNext(Object v) {
+        value = Objects.requireNonNull(v, "onNext"); // rule 2.13
+    }
+
+    @Override
+    public void onError(Throwable e) {
+        Objects.requireNonNull(e, "onError"); // rule 2.13, before anything ends the incarnation
+        if (DONE.compareAndSet(this, 0, 1)) {
+            inc.replied(this, null, e);
+        }
+    }
+
+    @Override
+    public void onComplete() {
+        if (DONE.compareAndSet(this, 0, 1)) {
+            inc.replied(this, value, null);
+        }
+    }
+
+    /** @return true if this call stopped the handler; false if it had already ended */
+    boolean cancel() {
+        if (DONE.compareAndSet(this, 0, 1)) {
+            Operators.terminate(S, this);
+            return true;
+        }
+        return false;
+    }
+
+    /** The handler's Mono sees which component it serves, so that an ask to that very component fails fast. */
+    @Override
+    public Context currentContext() {
+        return Context.of(Incarnation.class, inc);
+    }
+}

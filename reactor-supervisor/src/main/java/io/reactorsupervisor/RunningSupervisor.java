@@ -1,0 +1,323 @@
+package io.reactorsupervisor;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The public face of a supervisor: lookups and snapshots read the children map from any
+ * thread; everything that changes the tree is a request posted to the supervisor's drain,
+ * whose outcome the returned Mono carries (the request is made at once, whether or not the
+ * Mono is subscribed).
+ */
+final class RunningSupervisor implements Supervisor {
+
+    final SupervisorCell cell;
+
+    RunningSupervisor(SupervisorCell cell) {
+        this.cell = cell;
+    }
+
+    @Override
+    public String name() {
+        return cell.name;
+    }
+
+    @Override
+    public String path() {
+        return cell.path();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <M, R> ComponentRef<M, R> ref(ComponentSpec<M, R> spec) {
+        Objects.requireNonNull(spec, "spec");
+        ComponentCell found = find(spec);
+        if (found == null) {
+            throw new IllegalArgumentException("no component started from spec '" + spec.name() + "' under '"
+                    + path() + "'");
+        }
+        return (ComponentRef<M, R>) (ComponentRef<?, ?>) found.ref;
+    }
+
+    /** A direct child first, then depth first in start order, without recursion. */
+    private @Nullable ComponentCell find(ComponentSpec<?, ?> spec) {
+        ChildCell direct = cell.byName.get(spec.name());
+        if (direct instanceof ComponentCell && ((ComponentCell) direct).cspec == spec) {
+            return (ComponentCell) direct;
+        }
+        ArrayDeque<ChildCell> stack = new ArrayDeque<>();
+        pushChildren(stack, cell);
+        while (!stack.isEmpty()) {
+            ChildCell c = stack.pop();
+            if (c instanceof ComponentCell) {
+                if (((ComponentCell) c).cspec == spec) {
+                    return (ComponentCell) c;
+                }
+            } else {
+                pushChildren(stack, (SupervisorCell) c);
+            }
+        }
+        return null;
+    }
+
+    private static void pushChildren(ArrayDeque<ChildCell> stack, SupervisorCell s) {
+        List<ChildCell> children = s.children();
+        for (int i = children.size() - 1; i >= 0; i--) {
+            stack.push(children.get(i));
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <M, R> ComponentRef<M, R> ref(String relativePath) {
+        ChildCell c = lookup(relativePath);
+        if (!(c instanceof ComponentCell)) {
+            throw new IllegalArgumentException("'" + path() + "/" + relativePath + "' is a supervisor, not a component");
+        }
+        return (ComponentRef<M, R>) (ComponentRef<?, ?>) ((ComponentCell) c).ref;
+    }
+
+    @Override
+    public Supervisor supervisor(String relativePath) {
+        ChildCell c = lookup(relativePath);
+        if (!(c instanceof SupervisorCell)) {
+            throw new IllegalArgumentException("'" + path() + "/" + relativePath + "' is a component, not a supervisor");
+        }
+        return ((SupervisorCell) c).face;
+    }
+
+    private ChildCell lookup(String relativePath) {
+        Objects.requireNonNull(relativePath, "relativePath");
+        SupervisorCell at = cell;
+        String[] names = relativePath.split("/", -1);
+        for (int i = 0; i < names.length; i++) {
+            ChildCell c = at.byName.get(names[i]);
+            if (c == null || (i < names.length - 1 && !(c instanceof SupervisorCell))) {
+                throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path() + "'");
+            }
+            if (i == names.length - 1) {
+                return c;
+            }
+            at = (SupervisorCell) c;
+        }
+        throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path() + "'");
+    }
+
+    private ChildCell existingChild(String childName) {
+        Objects.requireNonNull(childName, "name");
+        ChildCell c = cell.byName.get(childName);
+        if (c == null) {
+            throw new IllegalArgumentException("supervisor '" + path() + "' has no child named '" + childName + "'");
+        }
+        return c;
+    }
+
+    @Override
+    public Flux<SupervisionEvent> events() {
+        return cell.tree.events();
+    }
+
+    @Override
+    public Flux<SupervisionEvent.DeadLetter> deadLetters() {
+        return cell.tree.events().ofType(SupervisionEvent.DeadLetter.class);
+    }
+
+    @Override
+    public SupervisorSnapshot snapshot() {
+        List<ChildCell> children = cell.children();
+        List<ChildSnapshot> snaps = new ArrayList<>(children.size());
+        for (ChildCell c : children) {
+            snaps.add(c.snapshot());
+        }
+        return new SupervisorSnapshot(cell.name, path(), cell.sspec.strategy(), cell.state(), cell.restarts,
+                cell.uptime(), snaps);
+    }
+
+    @Override
+    public Mono<Void> started() {
+        return cell.firstStart.asMono();
+    }
+
+    @Override
+    public Mono<Void> shutdown(Duration deadline) {
+        Checks.positive(deadline, "deadline");
+        SupervisorCell parent = cell.parent;
+        if (parent != null) {
+            return parent.face.stopChild(cell.name, deadline);
+        }
+        cell.tree.closing = true;
+        cell.stop(deadline);
+        return cell.termination.asMono().onErrorResume(e -> Mono.empty());
+    }
+
+    @Override
+    public Mono<Void> termination() {
+        SupervisorCell root = cell;
+        while (root.parent != null) {
+            root = root.parent;
+        }
+        return root.termination.asMono();
+    }
+
+    @Override
+    public Mono<Void> startChild(ChildSpec spec) {
+        Objects.requireNonNull(spec, "child");
+        ComponentState s = cell.state();
+        if (s == ComponentState.STOPPING || s.isTerminal()) {
+            throw new IllegalStateException("supervisor '" + path() + "' is " + s + " and cannot start children");
+        }
+        if (cell.byName.containsKey(spec.name())) {
+            throw duplicate(spec);
+        }
+        if (cell.byName.size() >= cell.sspec.maxChildren()) {
+            throw new IllegalArgumentException("supervisor '" + path() + "' holds at most " + cell.sspec.maxChildren()
+                    + " children, but '" + spec.name() + "' would be child " + (cell.byName.size() + 1));
+        }
+        ChildCell child;
+        synchronized (cell.byName) { // one creator at a time: start order is creation order
+            child = cell.newChild(spec);
+            if (cell.byName.putIfAbsent(spec.name(), child) != null) {
+                throw duplicate(spec);
+            }
+        }
+        return post(new StartChild(child));
+    }
+
+    private IllegalArgumentException duplicate(ChildSpec spec) {
+        return new IllegalArgumentException("child name must be unique within supervisor '" + path() + "', but '"
+                + spec.name() + "' is taken");
+    }
+
+    @Override
+    public Mono<Void> stopChild(String childName, Duration deadline) {
+        Checks.positive(deadline, "deadline");
+        return post(new StopChild(existingChild(childName), deadline, false));
+    }
+
+    @Override
+    public Mono<Void> restartChild(String childName) {
+        return post(new RestartChild(existingChild(childName)));
+    }
+
+    @Override
+    public Mono<Void> removeChild(String childName, Duration deadline) {
+        Checks.positive(deadline, "deadline");
+        return post(new StopChild(existingChild(childName), deadline, true));
+    }
+
+    private Mono<Void> post(SupervisorCell.Request r) {
+        cell.post(r);
+        return r.done.asMono();
+    }
+
+    @Override
+    public String toString() {
+        return "Supervisor[" + path() + " " + cell.state() + "]";
+    }
+
+    /** Whether the supervisor takes requests that change its children. */
+    private static boolean refuses(SupervisorCell s, SupervisorCell.Request r) {
+        ComponentState state = s.state();
+        if (state == ComponentState.STOPPING || state.isTerminal()) {
+            r.refuse(s);
+            return true;
+        }
+        return false;
+    }
+
+    private static final class StartChild extends SupervisorCell.Request {
+        final ChildCell child;
+
+        StartChild(ChildCell child) {
+            this.child = child;
+        }
+
+        @Override
+        void run(SupervisorCell s) {
+            if (refuses(s, this)) {
+                s.remove(child);
+                return;
+            }
+            s.launch(child, failure -> {
+                if (failure == null) {
+                    done.tryEmitEmpty();
+                    return;
+                }
+                s.giveUpQuietly(child, failure);
+                s.remove(child); // as OTP's start_child: a child that could not start is not kept
+                done.tryEmitError(new ChildStartException(child.path(), failure));
+            });
+        }
+
+        @Override
+        void refuse(SupervisorCell s) {
+            s.remove(child);
+            super.refuse(s);
+        }
+    }
+
+    private static final class StopChild extends SupervisorCell.Request {
+        final ChildCell child;
+        final Duration deadline;
+        final boolean remove;
+
+        StopChild(ChildCell child, Duration deadline, boolean remove) {
+            this.child = child;
+            this.deadline = deadline;
+            this.remove = remove;
+        }
+
+        @Override
+        void run(SupervisorCell s) {
+            if (remove) {
+                s.remove(child); // at once: nothing can restart it into the tree now
+            }
+            s.stopOne(child, deadline, remove ? "removed by its supervisor" : "stopped by its supervisor",
+                    done::tryEmitEmpty);
+            s.leaveGroup(child);
+        }
+    }
+
+    private static final class RestartChild extends SupervisorCell.Request {
+        final ChildCell child;
+
+        RestartChild(ChildCell child) {
+            this.child = child;
+        }
+
+        @Override
+        boolean waitsFor(GroupRestart g) {
+            return g.members.contains(child); // the group restarts it anyway: then it restarts again
+        }
+
+        @Override
+        void run(SupervisorCell s) {
+            if (refuses(s, this)) {
+                return;
+            }
+            if (s.byName.get(child.name) != child) {
+                done.tryEmitError(new IllegalArgumentException("supervisor '" + s.path() + "' has no child named '"
+                        + child.name + "'"));
+                return;
+            }
+            s.terminateOne(child, () -> {
+                child.window = null; // a restart by hand starts the restart history over
+                s.launch(child, failure -> {
+                    if (failure == null) {
+                        done.tryEmitEmpty();
+                        return;
+                    }
+                    s.giveUpQuietly(child, failure);
+                    done.tryEmitError(new ChildStartException(child.path(), failure));
+                });
+            });
+        }
+    }
+}

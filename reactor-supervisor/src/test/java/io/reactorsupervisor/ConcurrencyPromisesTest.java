@@ -1,0 +1,280 @@
+package io.reactorsupervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The promises of the rebuilt core that only real threads can break: event subscribers that
+ * call back into the tree or throw, user code kept off the timer thread, group restarts under
+ * concurrent crashes, and races between requests. Bounded in time; they assert counts.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ConcurrencyPromisesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** A component that crashes on "!..." and counts what it handles. */
+    private static ComponentSpec<String, String> counting(String name, AtomicInteger handled) {
+        return ComponentSpec.<String, String, Object>named(name)
+                .state(Object::new)
+                .syncHandler((s, m) -> {
+                    if (m.startsWith("!")) {
+                        throw new IllegalStateException(m);
+                    }
+                    handled.incrementAndGet();
+                    return m;
+                })
+                .limit(RestartLimit.unlimited())
+                .mailbox(Mailbox.unbounded())
+                .build();
+    }
+
+    @Test
+    void anEventSubscriberThatCallsBackIntoTheTreeCannotDeadlockIt() {
+        AtomicInteger handled = new AtomicInteger();
+        Supervisor root = Supervisor.named("root").intensity(RestartLimit.unlimited())
+                .child(counting("a", handled)).child(counting("b", handled)).start();
+        AtomicInteger seen = new AtomicInteger();
+        Disposable d = root.events().subscribe(e -> {
+            // everything of the tree, from inside the delivery of its events
+            root.snapshot().render();
+            root.ref("a").mailboxDepth();
+            if (e instanceof SupervisionEvent.Crashed && e.path().equals("root/a")) {
+                root.restartChild("b");
+            }
+            seen.incrementAndGet();
+        });
+        for (int i = 0; i < 2_000; i++) {
+            root.<String, String>ref("a").tell(i % 10 == 0 ? "!" + i : "m" + i);
+            root.<String, String>ref("b").tell("m" + i);
+        }
+        assertThat(root.<String, String>ref("a").ask("last").block(WAIT)).isEqualTo("last");
+        Eventually.until("the subscriber saw the crashes", () -> seen.get() > 200 * 3);
+        assertThat(root.shutdown(Duration.ofSeconds(5)).block(WAIT)).isNull();
+        d.dispose();
+        assertThat(handled).hasValueGreaterThanOrEqualTo(1_800 + 1);
+    }
+
+    @Test
+    void aSubscriberThatThrowsAnyErrorIsDroppedAndNeitherTheComponentNorTheOtherSubscribersNotice() {
+        AtomicInteger handled = new AtomicInteger();
+        Supervisor root = Supervisor.named("root").intensity(RestartLimit.unlimited())
+                .child(counting("a", handled)).start();
+        List<Disposable> subscribers = new ArrayList<>();
+        subscribers.add(root.events().subscribe(e -> {
+            throw new NoClassDefFoundError("a LinkageError from a subscriber");
+        }));
+        subscribers.add(root.events().subscribe(e -> {
+            throw new StackOverflowError("from a subscriber");
+        }));
+        subscribers.add(root.events().subscribe(e -> {
+            throw new IllegalStateException("from a subscriber");
+        }));
+        AtomicInteger crashesSeen = new AtomicInteger();
+        subscribers.add(root.deadLetters().subscribe(e -> crashesSeen.incrementAndGet()));
+
+        for (int i = 0; i < 100; i++) {
+            root.<String, String>ref("a").tell("!" + i);
+            root.<String, String>ref("a").tell("m" + i);
+        }
+        assertThat(root.<String, String>ref("a").ask("last").block(WAIT)).isEqualTo("last");
+        assertThat(handled).hasValue(101);
+        Eventually.until("the healthy subscriber saw every dead letter", () -> crashesSeen.get() == 100);
+        assertThat(root.shutdown(Duration.ofSeconds(5)).block(WAIT)).isNull();
+        subscribers.forEach(Disposable::dispose);
+    }
+
+    @Test
+    void noUserCodeRunsOnTheTimerScheduler() {
+        Scheduler timer = Schedulers.newSingle("the-timer");
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        Runnable record = () -> threads.add(Thread.currentThread().getName());
+        AtomicInteger n = new AtomicInteger();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, AutoCloseable>named("c")
+                .state(() -> {
+                    record.run();
+                    if (n.incrementAndGet() % 3 == 0) {
+                        throw new IllegalStateException("every third state factory call fails");
+                    }
+                    return record::run; // close()
+                })
+                .syncHandler((s, m) -> {
+                    record.run();
+                    if (m.equals("crash")) {
+                        throw new IllegalStateException("crash");
+                    }
+                    return m;
+                })
+                .healthCheck(HealthCheck.every(Duration.ofMillis(10)))
+                .healthProbe(s -> {
+                    record.run();
+                    return Mono.just(true);
+                })
+                .processingTimeout(Duration.ofSeconds(5))
+                .restart(RestartStrategy.delayed(Duration.ofMillis(5)).withScheduler(timer))
+                .limit(RestartLimit.unlimited())
+                .build();
+        try {
+            Supervisor root = Supervisor.named("root").intensity(RestartLimit.unlimited()).child(spec).start();
+            Disposable d = root.events().subscribe(e -> record.run());
+            for (int i = 0; i < 20; i++) {
+                root.<String, String>ref("c").tell("crash");
+                assertThat(root.<String, String>ref("c").ask("after " + i).block(WAIT)).isEqualTo("after " + i);
+            }
+            assertThat(root.shutdown(Duration.ofSeconds(5)).block(WAIT)).isNull();
+            d.dispose();
+            assertThat(threads).isNotEmpty().noneMatch(t -> t.startsWith("the-timer"));
+        } finally {
+            timer.dispose();
+        }
+    }
+
+    @Test
+    void startReturnsAndTheCrashLoopRunsOnTheComponentsWorkerWhenEveryLaterStateFactoryThrows() throws Exception {
+        Scheduler worker = Schedulers.newSingle("the-component");
+        Set<String> factoryThreads = ConcurrentHashMap.newKeySet();
+        AtomicInteger calls = new AtomicInteger();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
+                .state(() -> {
+                    factoryThreads.add(Thread.currentThread().getName());
+                    if (calls.incrementAndGet() > 1) {
+                        throw new IllegalStateException("no state after the first");
+                    }
+                    return new Object();
+                })
+                .syncHandler((s, m) -> {
+                    throw new IllegalStateException("crash");
+                })
+                .restart(RestartStrategy.immediate())
+                .limit(RestartLimit.unlimited())
+                .scheduler(worker)
+                .build();
+        try {
+            Supervisor root = Supervisor.named("root").intensity(RestartLimit.unlimited()).child(spec).start();
+            root.started().block(WAIT);
+            root.<String, String>ref("c").tell("crash"); // from now on it crash-loops in its state factory
+            Eventually.until("the crash loop runs", () -> calls.get() > 1_000);
+            assertThat(factoryThreads).allMatch(t -> t.startsWith("the-component"));
+            assertThat(root.shutdown(Duration.ofSeconds(5)).block(WAIT)).isNull();
+        } finally {
+            worker.dispose();
+        }
+    }
+
+    /** Concurrent crashes in ONE_FOR_ALL and REST_FOR_ONE groups: every message is handled or dead-lettered. */
+    @Test
+    void groupRestartsUnderConcurrentCrashesStrandNoMessage() throws Exception {
+        for (SupervisionStrategy strategy : List.of(SupervisionStrategy.ONE_FOR_ALL, SupervisionStrategy.REST_FOR_ONE)) {
+            AtomicInteger outcomes = new AtomicInteger();
+            SupervisorSpec.Builder group = Supervisor.named("g").strategy(strategy).intensity(RestartLimit.unlimited());
+            for (int i = 0; i < 5; i++) {
+                RestartStrategy restart = i % 3 == 0
+                        ? RestartStrategy.exponentialBackoff(Duration.ofMillis(1), Duration.ofMillis(20), 2.0)
+                                .withJitter(0.5)
+                        : i % 3 == 1 ? RestartStrategy.delayed(Duration.ofMillis(1)) : RestartStrategy.immediate();
+                ComponentSpec.Builder<String, String, Object> c = ComponentSpec.<String, String, Object>named("c" + i)
+                        .state(Object::new).restart(restart).limit(RestartLimit.unlimited())
+                        .mailbox(Mailbox.unbounded());
+                if (i % 2 == 0) {
+                    c.syncHandler((s, m) -> {
+                        if (m.startsWith("!")) {
+                            throw new IllegalStateException(m);
+                        }
+                        outcomes.incrementAndGet();
+                        return m;
+                    });
+                } else {
+                    c.handler((s, m) -> m.startsWith("!") ? Mono.error(new IllegalStateException(m))
+                            : Mono.delay(Duration.ofNanos(ThreadLocalRandom.current().nextInt(100_000))).thenReturn(m)
+                                    .doOnNext(x -> outcomes.incrementAndGet()));
+                }
+                group.child(c.build());
+            }
+            Supervisor root = Supervisor.named("root").intensity(RestartLimit.unlimited()).child(group).start();
+            AtomicInteger dead = new AtomicInteger();
+            Disposable d = root.deadLetters().subscribe(x -> dead.incrementAndGet());
+            ExecutorService senders = Executors.newFixedThreadPool(4);
+            AtomicInteger accepted = new AtomicInteger();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> sends = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                sends.add(senders.submit(() -> {
+                    go.await();
+                    for (int n = 0; n < 5_000; n++) {
+                        String m = ThreadLocalRandom.current().nextInt(100) == 0 ? "!" + n : "m" + n;
+                        if (root.ref("g/c" + ThreadLocalRandom.current().nextInt(5)).tell(m)) {
+                            accepted.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : sends) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            senders.shutdown();
+            Eventually.until(strategy + ": every message handled or dead-lettered, before any shutdown", WAIT,
+                    () -> outcomes.get() + dead.get() == accepted.get());
+            assertThat(accepted).hasValue(20_000);
+            assertThat(root.supervisor("g").snapshot().countByState()).containsEntry(ComponentState.RUNNING, 5);
+            assertThat(root.shutdown(Duration.ofSeconds(5)).block(WAIT)).isNull();
+            d.dispose();
+            assertThat(outcomes.get() + dead.get()).isEqualTo(accepted.get());
+        }
+    }
+
+    /** removeChild and restartChild race from two threads: the removed child never runs on outside the tree. */
+    @Test
+    void removeChildCannotRaceRestartChildIntoAChildThatRunsOnOutsideTheTree() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 200; round++) {
+                AtomicInteger handled = new AtomicInteger();
+                Supervisor root = Supervisor.named("root").child(counting("c", handled)).start();
+                ComponentRef<String, String> ref = root.ref("c");
+                CountDownLatch go = new CountDownLatch(1);
+                Future<?> restart = threads.submit(() -> {
+                    go.await();
+                    try {
+                        return root.restartChild("c").onErrorResume(e -> Mono.empty()).block(WAIT);
+                    } catch (IllegalArgumentException removedAlready) {
+                        return null;
+                    }
+                });
+                Future<?> remove = threads.submit(() -> {
+                    go.await();
+                    return root.removeChild("c", Duration.ofSeconds(1)).block(WAIT);
+                });
+                go.countDown();
+                restart.get(30, TimeUnit.SECONDS);
+                remove.get(30, TimeUnit.SECONDS);
+                assertThat(root.snapshot().children()).isEmpty();
+                assertThat(ref.state()).as("round %d", round).isEqualTo(ComponentState.STOPPED);
+                assertThat(ref.tell("after")).isFalse();
+                assertThat(root.shutdown(Duration.ofSeconds(1)).block(WAIT)).isNull();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}
