@@ -111,6 +111,10 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
     /** A cold Flux whose every subscription runs one incarnation; it emits only {@link #STABLE}. */
     abstract Flux<Object> incarnations();
 
+    /** A new pipeline is about to start (a first start, or a start again after the child ended or was parked). */
+    void launched() {
+    }
+
     /** Asks the current incarnation to end (a group restart); its pipeline then ends with {@link Signals.Terminated}. */
     abstract void terminate();
 
@@ -153,6 +157,7 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
 
     /** Starts (or, after it ended, starts again) the child with a new pipeline. */
     final void startPipeline() {
+        launched();
         moveTo(ComponentState.STARTING);
         incarnations().retryWhen(spec.restartStrategy().retry()).subscribe(this);
     }

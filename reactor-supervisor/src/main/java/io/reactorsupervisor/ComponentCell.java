@@ -55,6 +55,10 @@ final class ComponentCell extends ChildCell {
     private volatile @Nullable Disposable stopDeadline;
     /** The stop's deadline has passed: no incarnation begins any more, whatever the verdicts. */
     private volatile boolean deadlinePassed;
+    /** A stop with a deadline is under way: handlers run guarded, so that the deadline can abandon them. */
+    volatile boolean stopArmed;
+    /** The next incarnation starts a new pipeline: if nothing waits for it, it gives its worker back. */
+    private volatile boolean launching;
 
     // the drain's: the message a crash sends to the next incarnation first
     private @Nullable Object redeliverItem;
@@ -79,36 +83,16 @@ final class ComponentCell extends ChildCell {
         return cspec.blocking();
     }
 
-    // ------------------------------------------------------------------ sending
-
-    /** @return null if accepted, otherwise why it was refused (already dead-lettered) */
-    @Nullable RuntimeException offer(Object item, Object message) {
-        ComponentState s = state();
-        if (tree.closing || s == ComponentState.STOPPING || s.isTerminal()) {
-            DeadLetterReason reason = refusalReason(s);
-            Throwable cause = reason == DeadLetterReason.COMPONENT_FAILED ? failureCause : null;
-            deadLetter(message, reason, cause, message); // the caller fails its ask with what this returns
-            return new ComponentUnavailableException(path(), s.isTerminal() ? s : ComponentState.STOPPING, cause);
-        }
-        if (!mailbox.offer(item)) {
-            deadLetter(message, DeadLetterReason.MAILBOX_FULL, null, message);
-            return new MailboxFullException(path(), mailbox.capacity());
-        }
-        signalQueued();
-        return null;
-    }
-
-    private DeadLetterReason refusalReason(ComponentState s) {
+    /** Why a message becomes a dead letter when the component does not take it (any more). */
+    DeadLetterReason refusalReason(ComponentState s) {
         if (s == ComponentState.FAILED) {
             return DeadLetterReason.COMPONENT_FAILED;
         }
         return tree.closing ? DeadLetterReason.SHUT_DOWN : DeadLetterReason.COMPONENT_STOPPED;
     }
 
-    /** Whether the caller is this component's own handler (an ask from it could never be answered). */
-    boolean isOwnHandler(reactor.util.context.ContextView ctx) {
-        Incarnation inc = current;
-        return inc != null && (inc.isRunningHandler() || ctx.getOrDefault(Incarnation.class, null) == inc);
+    @Nullable Throwable failureCause() {
+        return failureCause;
     }
 
     // ------------------------------------------------------------------ the drain
@@ -131,21 +115,22 @@ final class ComponentCell extends ChildCell {
     int drainBatch() {
         int budget = BATCH;
         int polled = 0;
-        boolean begunOnly = false; // this run only began an incarnation: an idle component keeps no worker
+        boolean begunOnly = false; // this run only started the component: idle, it keeps no worker
         try {
             for (;;) {
-                Incarnation p = pending;
-                if (p != null) {
-                    begin(p); // pending until it is current: a terminate or a kill meanwhile finds it
-                    PENDING.compareAndSet(this, p, null); // unless it failed and the next one is pending already
-                    begunOnly = budget == BATCH;
-                    if (--budget <= 0) {
-                        return YIELD; // a state factory that always throws must not hold the thread
-                    }
-                    continue;
-                }
                 Incarnation inc = current;
                 if (inc == null) {
+                    Incarnation p = pending;
+                    if (p != null) {
+                        begin(p); // pending until it is current: a terminate or a kill meanwhile finds it
+                        PENDING.compareAndSet(this, p, null); // unless it failed and the next one is pending already
+                        begunOnly = budget == BATCH && launching;
+                        launching = false;
+                        if (--budget <= 0) {
+                            return YIELD; // a state factory that always throws must not hold the thread
+                        }
+                        continue;
+                    }
                     if (state().isTerminal()) {
                         polled += flushDeadLetters();
                     }
@@ -160,33 +145,33 @@ final class ComponentCell extends ChildCell {
                     }
                     return DRAINED;
                 }
-                if (inc.cancelled) {
+                int interrupts = inc.interrupts; // one read per message while nothing happens to it
+                if (interrupts != 0) {
                     budget--;
-                    InFlight f = inc.inFlight;
-                    if (f != null && f.cancel()) {
-                        inc.inFlight = null;
-                        deadLetter(f.item, refusalReason(ComponentState.STOPPED), null);
+                    if ((interrupts & Incarnation.CANCELLED) != 0) {
+                        InFlight f = inc.inFlight;
+                        if (f != null && f.cancel()) {
+                            inc.inFlight = null;
+                            deadLetter(f.item, refusalReason(ComponentState.STOPPED), null);
+                        }
+                        finish(inc, null, false);
+                        continue;
                     }
-                    finish(inc, null, false);
-                    continue;
-                }
-                Throwable killed = inc.killCause;
-                if (killed != null) {
-                    budget--;
-                    settleKill(inc, killed);
-                    continue;
-                }
-                InFlight failed = inc.failedReply;
-                if (failed != null) {
-                    budget--;
-                    inc.failedReply = null;
-                    crash(inc, failed.item, failed.deliveries, Objects.requireNonNull(inc.failure));
-                    continue;
+                    if ((interrupts & Incarnation.KILLED) != 0) {
+                        inc.settleKill(Objects.requireNonNull(inc.killCause));
+                        continue;
+                    }
+                    InFlight failed = inc.failedReply;
+                    if (failed != null) {
+                        inc.failedReply = null;
+                        inc.crashed(failed.item, failed.deliveries, Objects.requireNonNull(inc.failure));
+                        continue;
+                    }
                 }
                 if (inc.inFlight != null) {
                     return DRAINED;
                 }
-                if (inc.terminateRequested) {
+                if ((interrupts & Incarnation.TERMINATE) != 0) {
                     finish(inc, new Signals.Terminated("restarted with its group by its supervisor"), false);
                     continue;
                 }
@@ -244,99 +229,25 @@ final class ComponentCell extends ChildCell {
             inc.actual.onError(new Signals.Stop(tree.closing ? "shutdown deadline passed" : "stop deadline passed"));
             return;
         }
-        Object fresh;
-        try {
-            fresh = Objects.requireNonNull(cspec.newState(), "state factory returned null");
-        } catch (Throwable t) {
-            tree.publish(new SupervisionEvent.Crashed(path(), Tree.now(), t, null));
-            Tree.LOG.warn("'{}': state factory failed", path(), t);
-            inc.ended = true;
-            inc.actual.onError(t);
-            return;
+        if (!inc.createState()) {
+            return; // the factory threw: the incarnation has ended with that crash
         }
-        inc.state = fresh;
         current = inc;
         incarnationStarted(state() == ComponentState.STOPPING);
         inc.startHealthCheck();
         tellStarted();
     }
 
-    /**
-     * Ends an incarnation: its timers stop, its state is closed, its pipeline hears how it
-     * ended. A state whose {@code close()} throws anything turns a normal end into a crash.
-     */
-    private void finish(Incarnation inc, @Nullable Throwable signal, boolean stable) {
-        inc.ended = true;
+    /** Ends an incarnation (see {@link Incarnation#end}); the drain takes no more from it. */
+    void finish(Incarnation inc, @Nullable Throwable signal, boolean stable) {
         current = null;
-        inc.stopTimers();
-        Throwable end = signal;
-        Object s = inc.state;
-        if (s instanceof AutoCloseable) {
-            try {
-                ((AutoCloseable) s).close();
-            } catch (Throwable t) {
-                Tree.LOG.warn("'{}': closing the state of an ended incarnation failed", path(), t);
-                if (end == null || end instanceof Signals.Signal) {
-                    tree.publish(new SupervisionEvent.Crashed(path(), Tree.now(), t, null));
-                    end = t;
-                } else {
-                    end.addSuppressed(t);
-                }
-            }
-        }
-        if (inc.cancelled) {
-            return; // nobody listens: the canceller settles the end
-        }
-        if (end == null) {
-            inc.actual.onComplete();
-            return;
-        }
-        if (stable) {
-            inc.actual.onNext(STABLE); // ran its reset-after: the backoff sequence starts over
-        }
-        inc.actual.onError(end);
+        inc.end(signal, stable);
     }
 
-    /** The incarnation crashed on {@code item} (null when on none): publish, redeliver or dead-letter, end it. */
-    void crash(Incarnation inc, @Nullable Object item, int deliveries, Throwable cause) {
-        if (cause instanceof NormalExit) {
-            if (item != null) {
-                replied(item, null);
-            }
-            finish(inc, cause, false);
-            return;
-        }
-        String path = path(); // built on demand: once here
-        if (cause instanceof VirtualMachineError && !(cause instanceof StackOverflowError)) {
-            Tree.LOG.error("'{}': fatal error in handler; the component is restarted but the JVM may be unstable",
-                    path, cause);
-        }
-        Object message = item instanceof Ask ? ((Ask) item).message : item;
-        tree.publish(new SupervisionEvent.Crashed(path, Tree.now(), cause, message));
-        Tree.LOG.warn("'{}' crashed on {}", path, message, cause);
-        if (item != null) {
-            if (deliveries < cspec.redeliveries()) {
-                redeliverItem = item;
-                redeliverCount = deliveries + 1;
-            } else {
-                deadLetter(item, DeadLetterReason.CRASHED, cause);
-            }
-        }
-        finish(inc, cause, stableFor(nowNanos()));
-    }
-
-    /** A kill took the message in progress (or none): a deadline dead-letters it and stops, anything else crashes. */
-    private void settleKill(Incarnation inc, Throwable cause) {
-        Object item = inc.killedItem;
-        inc.killedItem = null;
-        if (cause instanceof DeadlinePassed) {
-            if (item != null) {
-                deadLetter(item, refusalReason(ComponentState.STOPPED), null);
-            }
-            finish(inc, new Signals.Stop(tree.closing ? "shutdown deadline passed" : "stop deadline passed"), false);
-            return;
-        }
-        crash(inc, item, inc.killedDeliveries, cause);
+    /** Sends {@code item} to the next incarnation, first (a crash with redeliveries left); the drain only. */
+    void redeliver(Object item, int deliveries) {
+        redeliverItem = item;
+        redeliverCount = deliveries;
     }
 
     /** The handler finished a message: reply, count it. */
@@ -374,13 +285,13 @@ final class ComponentCell extends ChildCell {
         return polled;
     }
 
+    /**
+     * Publishes a message that will not be handled and fails its ask, if it is one (a refused
+     * one's ask fails with the refusal: the message is given alone then).
+     */
     void deadLetter(Object item, DeadLetterReason reason, @Nullable Throwable cause) {
-        deadLetter(item instanceof Ask ? ((Ask) item).message : item, reason, cause, item);
-    }
-
-    /** Publishes a message that will not be handled and fails its ask, if it is one. */
-    private void deadLetter(Object message, DeadLetterReason reason, @Nullable Throwable cause, Object item) {
         String path = path(); // built on demand: once here
+        Object message = item instanceof Ask ? ((Ask) item).message : item;
         if (item instanceof Ask) {
             ((Ask) item).sink.error(reason == DeadLetterReason.CRASHED && cause != null
                     ? new MessageCrashedException(path, cause)
@@ -417,9 +328,17 @@ final class ComponentCell extends ChildCell {
         if (state() == ComponentState.FAILED) {
             failureCause = cause instanceof Signals.Signal && cause.getCause() != null ? cause.getCause() : cause;
         }
+        if (state().isTerminal()) {
+            stopArmed = false; // started again, it runs unguarded
+        }
         endCause = cause;
         endPending = true;
         signal();
+    }
+
+    @Override
+    void launched() {
+        launching = true;
     }
 
     @Override
@@ -429,7 +348,7 @@ final class ComponentCell extends ChildCell {
             inc = pending;
         }
         if (inc != null) {
-            inc.terminateRequested = true;
+            inc.raise(Incarnation.TERMINATE);
             signal();
         }
     }
@@ -440,6 +359,7 @@ final class ComponentCell extends ChildCell {
             return;
         }
         deadlinePassed = false;
+        stopArmed = true;
         // a stop that completes at once (on Schedulers.immediate()) needs no timer
         signal();
         if (!state().isTerminal()) {

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BiFunction;
 
@@ -36,15 +37,26 @@ final class Incarnation implements Subscription {
             AtomicReferenceFieldUpdater.newUpdater(Incarnation.class, Object.class, "running");
     private static final AtomicReferenceFieldUpdater<Incarnation, Throwable> KILL =
             AtomicReferenceFieldUpdater.newUpdater(Incarnation.class, Throwable.class, "killCause");
+    private static final AtomicIntegerFieldUpdater<Incarnation> INTERRUPTS =
+            AtomicIntegerFieldUpdater.newUpdater(Incarnation.class, "interrupts");
+
+    /** Bits of {@link #interrupts}: what the drain must look at before the next message. */
+    static final int CANCELLED = 1;
+    static final int KILLED = 2;
+    static final int FAILED_REPLY = 4;
+    static final int TERMINATE = 8;
 
     final ComponentCell cell;
     final CoreSubscriber<? super Object> actual;
+    /** A health check or a processing timeout can kill it at any moment, a stop's deadline aside. */
+    private final boolean killable;
     /** Created by the drain when the incarnation begins; null before, or if the factory failed. */
     @Nullable Object state;
     /** Set by the drain when the incarnation has ended: nothing runs on it any more. */
     boolean ended;
     volatile boolean cancelled;
-    volatile boolean terminateRequested;
+    /** Anything that happened to this incarnation from outside the drain, as bits; 0 while nothing did. */
+    volatile int interrupts;
     volatile @Nullable Throwable killCause;
     /** What a kill took from the handler (null when it took nothing), for the drain to settle. */
     volatile @Nullable Object killedItem;
@@ -65,6 +77,7 @@ final class Incarnation implements Subscription {
     Incarnation(ComponentCell cell, CoreSubscriber<? super Object> actual) {
         this.cell = cell;
         this.actual = actual;
+        this.killable = cell.cspec.healthCheck() != null || cell.cspec.processingTimeout() != null;
     }
 
     @Override
@@ -75,13 +88,77 @@ final class Incarnation implements Subscription {
     @Override
     public void cancel() {
         cancelled = true;
+        raise(CANCELLED);
         cell.signal();
     }
 
-    /** Whether this thread is running this incarnation's synchronous handler now. */
+    /** Tells the drain that something happened to this incarnation; then signal the drain. */
+    void raise(int bit) {
+        int v;
+        do {
+            v = interrupts;
+        } while (!INTERRUPTS.compareAndSet(this, v, v | bit));
+    }
+
+    /** Whether this thread is running this incarnation's handler now. */
     boolean isRunningHandler() {
-        Object r = running;
-        return r != null && r != ABANDONED && runner == Thread.currentThread();
+        return runner == Thread.currentThread();
+    }
+
+    // ------------------------------------------------------------------ the state (the drain only)
+
+    /**
+     * Creates the fresh state with the spec's factory, on the component's scheduler.
+     *
+     * @return false if the factory threw (anything): the incarnation has ended with that crash
+     */
+    boolean createState() {
+        try {
+            state = Objects.requireNonNull(cell.cspec.newState(), "state factory returned null");
+            return true;
+        } catch (Throwable t) {
+            cell.tree.publish(new SupervisionEvent.Crashed(cell.path(), Tree.now(), t, null));
+            Tree.LOG.warn("'{}': state factory failed", cell.path(), t);
+            ended = true;
+            actual.onError(t);
+            return false;
+        }
+    }
+
+    /**
+     * Ends this incarnation: its timers stop, its state is closed, its pipeline hears how it
+     * ended ({@code signal} null: completed). A state whose {@code close()} throws anything
+     * turns a normal end into a crash. {@code stable}: it ran its strategy's reset-after, and
+     * says so with {@link ChildCell#STABLE} first, so that the backoff sequence starts over.
+     */
+    void end(@Nullable Throwable signal, boolean stable) {
+        ended = true;
+        stopTimers();
+        Throwable end = signal;
+        if (state instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) state).close();
+            } catch (Throwable t) {
+                Tree.LOG.warn("'{}': closing the state of an ended incarnation failed", cell.path(), t);
+                if (end == null || end instanceof Signals.Signal) {
+                    cell.tree.publish(new SupervisionEvent.Crashed(cell.path(), Tree.now(), t, null));
+                    end = t;
+                } else {
+                    end.addSuppressed(t);
+                }
+            }
+        }
+        if (cancelled) {
+            return; // nobody listens: the canceller settles the end
+        }
+        if (end == null) {
+            actual.onComplete();
+            return;
+        }
+        if (stable) {
+            actual.onNext(ChildCell.STABLE);
+        }
+        actual.onError(end);
     }
 
     // ------------------------------------------------------------------ handling (the drain only)
@@ -97,8 +174,14 @@ final class Incarnation implements Subscription {
         Thread.interrupted(); // an interrupt left over from an earlier message is not this one's
         startTimeout();
         runner = Thread.currentThread();
-        runningDeliveries = deliveries;
-        RUNNING.lazySet(this, item);
+        // a kill can abandon this thread (health check, processing timeout, or a stop under way): the
+        // message goes to whoever takes it first. Otherwise no kill can come but a stop's, armed later,
+        // which interrupts this thread and lets the drain settle the message when the handler returns
+        boolean guarded = killable || cell.stopArmed;
+        if (guarded) {
+            runningDeliveries = deliveries;
+            RUNNING.lazySet(this, item);
+        }
         Object result = null;
         Throwable error = null;
         try {
@@ -107,16 +190,25 @@ final class Incarnation implements Subscription {
         } catch (Throwable t) {
             error = t;
         }
-        if (RUNNING.getAndSet(this, null) != item) {
-            Thread.interrupted(); // our interrupt: leave the pooled thread clean
-            return false;
+        runner = null;
+        if (guarded) {
+            if (RUNNING.getAndSet(this, null) != item) {
+                Thread.interrupted(); // our interrupt: leave the pooled thread clean
+                return false;
+            }
+        } else if ((interrupts & KILLED) != 0) {
+            // a stop's deadline passed while the handler ran: the message is a dead letter, not a reply
+            stopTimeout();
+            killedItem = item;
+            killedDeliveries = deliveries;
+            return true;
         }
         if (error == null && sync == null && result == null) {
             error = new NullPointerException("handler of '" + cell.path() + "' returned null instead of a Mono");
         }
         if (error != null) {
             stopTimeout();
-            cell.crash(this, item, deliveries, error);
+            crashed(item, deliveries, error);
             return true;
         }
         if (sync != null) {
@@ -133,7 +225,7 @@ final class Incarnation implements Subscription {
             } catch (Throwable t) {
                 stopTimeout();
                 // Mono.error(anError).call() throws the Error wrapped by Exceptions.propagate
-                cell.crash(this, item, deliveries, Exceptions.unwrap(t));
+                crashed(item, deliveries, Exceptions.unwrap(t));
                 return true;
             }
             stopTimeout();
@@ -159,6 +251,7 @@ final class Incarnation implements Subscription {
         if (error != null) {
             failure = error;
             failedReply = f;
+            raise(FAILED_REPLY);
         } else {
             cell.replied(f.item, value);
         }
@@ -166,6 +259,48 @@ final class Incarnation implements Subscription {
         if (!f.subscribing) {
             cell.signal();
         }
+    }
+
+    /** Crashed on {@code item} (null when on none): publish, redeliver or dead-letter it, end. The drain only. */
+    void crashed(@Nullable Object item, int deliveries, Throwable cause) {
+        if (cause instanceof NormalExit) {
+            if (item != null) {
+                cell.replied(item, null);
+            }
+            cell.finish(this, cause, false);
+            return;
+        }
+        String path = cell.path(); // built on demand: once here
+        if (cause instanceof VirtualMachineError && !(cause instanceof StackOverflowError)) {
+            Tree.LOG.error("'{}': fatal error in handler; the component is restarted but the JVM may be unstable",
+                    path, cause);
+        }
+        Object message = item instanceof Ask ? ((Ask) item).message : item;
+        cell.tree.publish(new SupervisionEvent.Crashed(path, Tree.now(), cause, message));
+        Tree.LOG.warn("'{}' crashed on {}", path, message, cause);
+        if (item != null) {
+            if (deliveries < cell.cspec.redeliveries()) {
+                cell.redeliver(item, deliveries + 1);
+            } else {
+                cell.deadLetter(item, DeadLetterReason.CRASHED, cause);
+            }
+        }
+        cell.finish(this, cause, cell.stableFor(cell.nowNanos()));
+    }
+
+    /** A kill took the message in progress (or none): a deadline dead-letters it and stops, anything else crashes. */
+    void settleKill(Throwable cause) {
+        Object item = killedItem;
+        killedItem = null;
+        if (cause instanceof ComponentCell.DeadlinePassed) {
+            if (item != null) {
+                cell.deadLetter(item, cell.refusalReason(ComponentState.STOPPED), null);
+            }
+            cell.finish(this, new Signals.Stop(cell.tree.closing ? "shutdown deadline passed" : "stop deadline passed"),
+                    false);
+            return;
+        }
+        crashed(item, killedDeliveries, cause);
     }
 
     // ------------------------------------------------------------------ kills (any thread)
@@ -179,6 +314,12 @@ final class Incarnation implements Subscription {
             return;
         }
         Object item = RUNNING.getAndSet(this, ABANDONED);
+        if (item == null && !killable) {
+            Thread r = runner;
+            if (r != null && cell.current == this && cell.draining()) {
+                r.interrupt(); // a handler that began before the stop was armed: the drain settles it on return
+            }
+        }
         if (item != null && item != ABANDONED) {
             killedDeliveries = runningDeliveries;
             killedItem = item;
@@ -186,15 +327,16 @@ final class Incarnation implements Subscription {
             if (r != null) {
                 r.interrupt();
             }
+            raise(KILLED); // after what it took is in place: the drain settles it
             cell.takeOver(); // that thread may never come back: drain on a new task
             return;
         }
         InFlight f = inFlight;
         if (f != null && f.cancel()) {
             killedDeliveries = f.deliveries;
-            killedItem = f.item;
-            inFlight = null;
+            killedItem = f.item; // the cancelled Mono stays in flight: the drain settles the kill first
         }
+        raise(KILLED);
         cell.signal();
     }
 

@@ -2,7 +2,9 @@ package io.reactorsupervisor;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /** The public face of a component: a thin ref to its cell, valid across restarts of the component and its supervisors. */
 final class LocalRef implements ComponentRef<Object, Object> {
@@ -26,23 +28,51 @@ final class LocalRef implements ComponentRef<Object, Object> {
     @Override
     public boolean tell(Object message) {
         Objects.requireNonNull(message, "message");
-        return cell.offer(message, message) == null;
+        return offer(message, message) == null;
     }
 
     @Override
     public Mono<Object> ask(Object message) {
         Objects.requireNonNull(message, "message");
         return Mono.create(sink -> {
-            if (cell.isOwnHandler(sink.contextView())) {
+            if (isOwnHandler(sink.contextView())) {
                 sink.error(new IllegalStateException("'" + cell.path() + "' asked itself from its own handler: a "
                         + "component handles one message at a time, so the reply could never come (tell instead)"));
                 return;
             }
-            RuntimeException refused = cell.offer(new Ask(message, sink), message);
+            RuntimeException refused = offer(new Ask(message, sink), message);
             if (refused != null) {
                 sink.error(refused);
             }
         });
+    }
+
+    /**
+     * The mailbox takes the message, or refuses it (the component is stopping or has ended, the
+     * tree shuts down, the mailbox is full): a refused message is a dead letter at once.
+     *
+     * @return null if accepted, otherwise why it was refused
+     */
+    private @Nullable RuntimeException offer(Object item, Object message) {
+        ComponentState s = cell.state();
+        if (cell.tree.closing || s == ComponentState.STOPPING || s.isTerminal()) {
+            DeadLetterReason reason = cell.refusalReason(s);
+            Throwable cause = reason == DeadLetterReason.COMPONENT_FAILED ? cell.failureCause() : null;
+            cell.deadLetter(message, reason, cause); // the message alone: its ask fails with what this returns
+            return new ComponentUnavailableException(cell.path(), s.isTerminal() ? s : ComponentState.STOPPING, cause);
+        }
+        if (!cell.mailbox.offer(item)) {
+            cell.deadLetter(message, DeadLetterReason.MAILBOX_FULL, null);
+            return new MailboxFullException(cell.path(), cell.mailbox.capacity());
+        }
+        cell.signalQueued();
+        return null;
+    }
+
+    /** Whether the caller is the component's own handler (an ask from it could never be answered). */
+    private boolean isOwnHandler(ContextView ctx) {
+        Incarnation inc = cell.current;
+        return inc != null && (inc.isRunningHandler() || ctx.getOrDefault(Incarnation.class, null) == inc);
     }
 
     @Override

@@ -48,7 +48,7 @@ final class RunningSupervisor implements Supervisor {
 
     /** A direct child first, then depth first in start order, without recursion. */
     private @Nullable ComponentCell find(ComponentSpec<?, ?> spec) {
-        ChildCell direct = cell.byName.get(spec.name());
+        ChildCell direct = cell.children.byName.get(spec.name());
         if (direct instanceof ComponentCell && ((ComponentCell) direct).cspec == spec) {
             return (ComponentCell) direct;
         }
@@ -68,7 +68,7 @@ final class RunningSupervisor implements Supervisor {
     }
 
     private static void pushChildren(ArrayDeque<ChildCell> stack, SupervisorCell s) {
-        List<ChildCell> children = s.children();
+        List<ChildCell> children = s.children.inStartOrder();
         for (int i = children.size() - 1; i >= 0; i--) {
             stack.push(children.get(i));
         }
@@ -98,7 +98,7 @@ final class RunningSupervisor implements Supervisor {
         SupervisorCell at = cell;
         String[] names = relativePath.split("/", -1);
         for (int i = 0; i < names.length; i++) {
-            ChildCell c = at.byName.get(names[i]);
+            ChildCell c = at.children.byName.get(names[i]);
             if (c == null || (i < names.length - 1 && !(c instanceof SupervisorCell))) {
                 throw new IllegalArgumentException("no child '" + relativePath + "' under '" + path() + "'");
             }
@@ -112,7 +112,7 @@ final class RunningSupervisor implements Supervisor {
 
     private ChildCell existingChild(String childName) {
         Objects.requireNonNull(childName, "name");
-        ChildCell c = cell.byName.get(childName);
+        ChildCell c = cell.children.byName.get(childName);
         if (c == null) {
             throw new IllegalArgumentException("supervisor '" + path() + "' has no child named '" + childName + "'");
         }
@@ -131,7 +131,7 @@ final class RunningSupervisor implements Supervisor {
 
     @Override
     public SupervisorSnapshot snapshot() {
-        List<ChildCell> children = cell.children();
+        List<ChildCell> children = cell.children.inStartOrder();
         List<ChildSnapshot> snaps = new ArrayList<>(children.size());
         for (ChildCell c : children) {
             snaps.add(c.snapshot());
@@ -173,21 +173,21 @@ final class RunningSupervisor implements Supervisor {
         if (s == ComponentState.STOPPING || s.isTerminal()) {
             throw new IllegalStateException("supervisor '" + path() + "' is " + s + " and cannot start children");
         }
-        if (cell.byName.containsKey(spec.name())) {
+        if (cell.children.byName.containsKey(spec.name())) {
             throw duplicate(spec);
         }
-        if (cell.byName.size() >= cell.sspec.maxChildren()) {
+        if (cell.children.byName.size() >= cell.sspec.maxChildren()) {
             throw new IllegalArgumentException("supervisor '" + path() + "' holds at most " + cell.sspec.maxChildren()
-                    + " children, but '" + spec.name() + "' would be child " + (cell.byName.size() + 1));
+                    + " children, but '" + spec.name() + "' would be child " + (cell.children.byName.size() + 1));
         }
         ChildCell child;
-        synchronized (cell.byName) { // one creator at a time: start order is creation order
+        synchronized (cell.children) { // one creator at a time: start order is creation order
             child = cell.newChild(spec);
-            if (cell.byName.putIfAbsent(spec.name(), child) != null) {
+            if (cell.children.byName.putIfAbsent(spec.name(), child) != null) {
                 throw duplicate(spec);
             }
         }
-        return post(new StartChild(child));
+        return post(new Requests.StartChild(child));
     }
 
     private IllegalArgumentException duplicate(ChildSpec spec) {
@@ -198,21 +198,21 @@ final class RunningSupervisor implements Supervisor {
     @Override
     public Mono<Void> stopChild(String childName, Duration deadline) {
         Checks.positive(deadline, "deadline");
-        return post(new StopChild(existingChild(childName), deadline, false));
+        return post(new Requests.StopChild(existingChild(childName), deadline, false));
     }
 
     @Override
     public Mono<Void> restartChild(String childName) {
-        return post(new RestartChild(existingChild(childName)));
+        return post(new Requests.RestartChild(existingChild(childName)));
     }
 
     @Override
     public Mono<Void> removeChild(String childName, Duration deadline) {
         Checks.positive(deadline, "deadline");
-        return post(new StopChild(existingChild(childName), deadline, true));
+        return post(new Requests.StopChild(existingChild(childName), deadline, true));
     }
 
-    private Mono<Void> post(SupervisorCell.Request r) {
+    private Mono<Void> post(Requests.Request r) {
         cell.post(r);
         return r.done.asMono();
     }
@@ -220,104 +220,5 @@ final class RunningSupervisor implements Supervisor {
     @Override
     public String toString() {
         return "Supervisor[" + path() + " " + cell.state() + "]";
-    }
-
-    /** Whether the supervisor takes requests that change its children. */
-    private static boolean refuses(SupervisorCell s, SupervisorCell.Request r) {
-        ComponentState state = s.state();
-        if (state == ComponentState.STOPPING || state.isTerminal()) {
-            r.refuse(s);
-            return true;
-        }
-        return false;
-    }
-
-    private static final class StartChild extends SupervisorCell.Request {
-        final ChildCell child;
-
-        StartChild(ChildCell child) {
-            this.child = child;
-        }
-
-        @Override
-        void run(SupervisorCell s) {
-            if (refuses(s, this)) {
-                s.remove(child);
-                return;
-            }
-            s.launch(child, failure -> {
-                if (failure == null) {
-                    done.tryEmitEmpty();
-                    return;
-                }
-                s.giveUpQuietly(child, failure);
-                s.remove(child); // as OTP's start_child: a child that could not start is not kept
-                done.tryEmitError(new ChildStartException(child.path(), failure));
-            });
-        }
-
-        @Override
-        void refuse(SupervisorCell s) {
-            s.remove(child);
-            super.refuse(s);
-        }
-    }
-
-    private static final class StopChild extends SupervisorCell.Request {
-        final ChildCell child;
-        final Duration deadline;
-        final boolean remove;
-
-        StopChild(ChildCell child, Duration deadline, boolean remove) {
-            this.child = child;
-            this.deadline = deadline;
-            this.remove = remove;
-        }
-
-        @Override
-        void run(SupervisorCell s) {
-            if (remove) {
-                s.remove(child); // at once: nothing can restart it into the tree now
-            }
-            s.stopOne(child, deadline, remove ? "removed by its supervisor" : "stopped by its supervisor",
-                    done::tryEmitEmpty);
-            s.leaveGroup(child);
-        }
-    }
-
-    private static final class RestartChild extends SupervisorCell.Request {
-        final ChildCell child;
-
-        RestartChild(ChildCell child) {
-            this.child = child;
-        }
-
-        @Override
-        boolean waitsFor(GroupRestart g) {
-            return g.members.contains(child); // the group restarts it anyway: then it restarts again
-        }
-
-        @Override
-        void run(SupervisorCell s) {
-            if (refuses(s, this)) {
-                return;
-            }
-            if (s.byName.get(child.name) != child) {
-                done.tryEmitError(new IllegalArgumentException("supervisor '" + s.path() + "' has no child named '"
-                        + child.name + "'"));
-                return;
-            }
-            s.terminateOne(child, () -> {
-                child.window = null; // a restart by hand starts the restart history over
-                s.launch(child, failure -> {
-                    if (failure == null) {
-                        done.tryEmitEmpty();
-                        return;
-                    }
-                    s.giveUpQuietly(child, failure);
-                    done.tryEmitError(new ChildStartException(child.path(), failure));
-                });
-            });
-        }
     }
 }

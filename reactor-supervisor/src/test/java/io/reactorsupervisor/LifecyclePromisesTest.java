@@ -378,6 +378,42 @@ class LifecyclePromisesTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.Restarted.class)).isEmpty();
     }
 
+    // ------------------------------------------------------------------ restart strategies as Reactor specs
+
+    @Test
+    void aUsersRetryBackoffSpecCarriesOutTheDelaysWhileTheLimitStaysInCharge() {
+        ComponentSpec<String, String> spec = ComponentTest.memo("c")
+                .restart(RestartStrategy.of(reactor.util.retry.Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))
+                        .maxBackoff(Duration.ofSeconds(4)).jitter(0.0)))
+                .limit(RestartLimit.of(3, Duration.ofMinutes(10)))
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(1000);
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(2000);
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(4000);
+        ref.tell("boom"); // the fourth in ten minutes: the library's limit, not the spec, says no
+        assertThat(ref.state()).isEqualTo(ComponentState.FAILED);
+        assertThat(events(SupervisionEvent.Failed.class).get(0).cause())
+                .isInstanceOf(RestartLimitExceededException.class);
+    }
+
+    @Test
+    void anErrorTheUsersSpecDoesNotRetryMakesTheChildGiveUpWithThatError() {
+        ComponentSpec<String, String> spec = ComponentTest.memo("c")
+                .restart(RestartStrategy.of(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, Duration.ofSeconds(1))
+                        .filter(e -> !e.getMessage().contains("fatal"))))
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+
+        assertThat(crashAndMeasureRestart(ref, "boom, retry me")).isEqualTo(1000);
+        ref.tell("boom, fatal");
+        assertThat(ref.state()).isEqualTo(ComponentState.FAILED);
+        assertThat(events(SupervisionEvent.Failed.class).get(0).cause()).hasMessage("boom, fatal");
+    }
+
     // ------------------------------------------------------------------ 6, 7, 8, 9, 10
 
     @Test
