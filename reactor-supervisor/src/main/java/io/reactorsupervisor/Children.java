@@ -135,16 +135,13 @@ final class Children {
             return;
         }
         whenEnded(c, cause -> next.run());
-        Sinks.Empty<Void> g = c.gate;
         if (!c.live) {
             endParked(c, verdict);
-        } else if (g != null) {
-            ending.put(c, verdict);
-            c.gate = null;
-            g.tryEmitError(verdict); // waiting for its turn in a group: its pipeline ends with the verdict
-        } else if (c.awaitingRestart) {
+        } else if (c.awaitingRestart || c.gate != null) {
+            // waiting out its restart delay, or at its gate for its turn in a group: it ends at once
             c.awaitingRestart = false;
-            c.cancelPipeline(); // waiting out its restart delay: it ends at once
+            c.gate = null;
+            c.cancelPipeline();
             c.live = false;
             endParked(c, verdict);
         } else {

@@ -314,12 +314,6 @@ final class Incarnation implements Subscription {
             return;
         }
         Object item = RUNNING.getAndSet(this, ABANDONED);
-        if (item == null && !killable) {
-            Thread r = runner;
-            if (r != null && cell.current == this && cell.draining()) {
-                r.interrupt(); // a handler that began before the stop was armed: the drain settles it on return
-            }
-        }
         if (item != null && item != ABANDONED) {
             killedDeliveries = runningDeliveries;
             killedItem = item;
@@ -337,6 +331,12 @@ final class Incarnation implements Subscription {
             killedItem = f.item; // the cancelled Mono stays in flight: the drain settles the kill first
         }
         raise(KILLED);
+        Thread r = runner;
+        if (r != null) {
+            // a handler that began before a stop was armed: interrupted, and the drain settles its message
+            // (a dead letter) when it returns
+            r.interrupt();
+        }
         cell.signal();
     }
 

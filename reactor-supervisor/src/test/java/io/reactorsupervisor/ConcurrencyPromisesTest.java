@@ -277,4 +277,105 @@ class ConcurrencyPromisesTest {
             threads.shutdownNow();
         }
     }
+
+    /**
+     * Promise 1 for a synchronous handler on a component without a health check or a processing
+     * timeout: at the stop's deadline its thread is interrupted and the message it was handling
+     * is a dead letter, its ask failing, although the handler returns a reply after the interrupt.
+     */
+    @Test
+    void aSynchronousHandlerRunningAtTheDeadlineIsInterruptedAndItsMessageDeadLettered() throws Exception {
+        CountDownLatch handling = new CountDownLatch(1);
+        AtomicInteger interrupted = new AtomicInteger();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
+                .state(Object::new)
+                .syncHandler((s, m) -> {
+                    handling.countDown();
+                    try {
+                        new CountDownLatch(1).await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        interrupted.incrementAndGet();
+                    }
+                    return "a reply that comes too late";
+                })
+                .scheduler(Schedulers.boundedElastic())
+                .build();
+        Supervisor root = Supervisor.named("root").child(spec).start();
+        List<SupervisionEvent.DeadLetter> dead = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Disposable d = root.deadLetters().subscribe(dead::add);
+        Mono<String> ask = root.<String, String>ref("c").ask("in progress").cache();
+        ask.subscribe(v -> { }, e -> { });
+        assertThat(handling.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(root.shutdown(Duration.ofMillis(100)).block(WAIT)).isNull();
+
+        assertThat(interrupted).hasValue(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ask.block(WAIT))
+                .isInstanceOf(ComponentUnavailableException.class);
+        assertThat(dead).extracting(e -> e.message() + "/" + e.reason()).containsExactly("in progress/SHUT_DOWN");
+        d.dispose();
+    }
+
+    /**
+     * A handler that ignores interrupts and started after the stop began (the stop arms the
+     * kill protocol): at the deadline its thread is abandoned, the stop completes on time, and
+     * its message is a dead letter; the thread leaves without touching anything when it returns.
+     */
+    @Test
+    void aHandlerThatIgnoresInterruptsIsAbandonedAtTheDeadlineAndTheStopCompletes() throws Exception {
+        CountDownLatch firstRuns = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch stubbornRuns = new CountDownLatch(1);
+        CountDownLatch releaseStubborn = new CountDownLatch(1);
+        AtomicInteger returned = new AtomicInteger();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
+                .state(Object::new)
+                .syncHandler((s, m) -> {
+                    if (m.equals("first")) {
+                        firstRuns.countDown();
+                        awaitIgnoringInterrupts(releaseFirst);
+                    } else {
+                        stubbornRuns.countDown();
+                        awaitIgnoringInterrupts(releaseStubborn);
+                    }
+                    returned.incrementAndGet();
+                    return m;
+                })
+                .scheduler(Schedulers.boundedElastic())
+                .build();
+        Supervisor root = Supervisor.named("root").child(spec).start();
+        ComponentRef<String, String> ref = root.ref(spec);
+        Mono<String> first = ref.ask("first").cache();
+        first.subscribe(v -> { }, e -> { });
+        assertThat(firstRuns.await(10, TimeUnit.SECONDS)).isTrue();
+        Mono<String> stubborn = ref.ask("stubborn").cache();
+        stubborn.subscribe(v -> { }, e -> { });
+
+        Mono<Void> stop = root.stopChild("c", Duration.ofMillis(300)); // armed while "first" runs
+        releaseFirst.countDown();
+        assertThat(stubbornRuns.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(stop.block(WAIT)).isNull(); // on time, although "stubborn" never returns by itself
+
+        assertThat(first.block(WAIT)).isEqualTo("first");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stubborn.block(WAIT))
+                .isInstanceOf(ComponentUnavailableException.class);
+        assertThat(ref.state()).isEqualTo(ComponentState.STOPPED);
+        releaseStubborn.countDown();
+        Eventually.until("the abandoned handler returned", () -> returned.get() == 2);
+        ComponentSnapshot snapshot = (ComponentSnapshot) root.snapshot().child("c");
+        assertThat(snapshot.handled()).as("what the abandoned handler returned does not count").isEqualTo(1);
+        assertThat(snapshot.deadLetters()).isEqualTo(1);
+        assertThat(root.shutdown(Duration.ofSeconds(1)).block(WAIT)).isNull();
+    }
+
+    private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        boolean done = false;
+        while (!done) {
+            try {
+                done = latch.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // ignores it, on purpose
+            }
+        }
+    }
 }
