@@ -59,8 +59,13 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
     volatile Sinks.@Nullable Empty<Void> gate;
     /** The parent's: whether the child's pipeline runs (it ends with the child's {@link Signals.Ended}). */
     boolean live;
-    /** The parent's: a restart was granted and the child waits out its (non-zero) delay. */
-    boolean awaitingRestart;
+    /**
+     * The parent's: a restart was granted and the child waits out its (non-zero) delay; the
+     * child clears it when its next incarnation begins.
+     */
+    volatile boolean awaitingRestart;
+    /** The parent's: it waits to hear that the next incarnation has started ({@link Signals.Started}). */
+    volatile boolean startAwaited;
 
     ChildCell(ChildSpec spec, @Nullable SupervisorCell parent, Tree tree, int seq) {
         this.spec = spec;
@@ -78,6 +83,9 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
     public String path() {
         if (parent == null) {
             return name;
+        }
+        if (parent.parent == null) {
+            return parent.name + "/" + name;
         }
         ArrayDeque<String> names = new ArrayDeque<>();
         for (ChildCell c = this; c != null; c = c.parent) {
@@ -223,7 +231,7 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
         if (p == null) {
             return Mono.error(new Signals.GiveUp(failure)); // a root has nobody to restart it
         }
-        Sinks.Empty<Void> verdict = Sinks.empty();
+        Sinks.Empty<Void> verdict = Sinks.unsafe().empty(); // emitted once, by the parent's drain
         p.post(new Signals.Crashed(this, failure, attempt, verdict));
         return verdict.asMono();
     }

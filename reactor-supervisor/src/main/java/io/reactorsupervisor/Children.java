@@ -92,6 +92,7 @@ final class Children {
     void launch(ChildCell c, Consumer<@Nullable Throwable> k) {
         onStarted.put(c, k);
         c.live = true;
+        c.startAwaited = true;
         Sinks.Empty<Void> g = c.gate;
         if (g != null) {
             c.gate = null;

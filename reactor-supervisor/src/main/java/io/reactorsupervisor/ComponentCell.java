@@ -57,7 +57,7 @@ final class ComponentCell extends ChildCell {
     private volatile boolean deadlinePassed;
     /** A stop with a deadline is under way: handlers run guarded, so that the deadline can abandon them. */
     volatile boolean stopArmed;
-    /** The next incarnation starts a new pipeline: if nothing waits for it, it gives its worker back. */
+    /** The next incarnation starts a new pipeline: its drain takes no worker (see {@link #detached()}). */
     private volatile boolean launching;
 
     // the drain's: the message a crash sends to the next incarnation first
@@ -78,9 +78,14 @@ final class ComponentCell extends ChildCell {
         return cspec.scheduler();
     }
 
+    /**
+     * A blocking component takes whichever thread is free for each drain; so does the start of a
+     * pipeline, which needs no worker yet: a component takes its worker with its first message,
+     * so that one never told anything holds none.
+     */
     @Override
     boolean detached() {
-        return cspec.blocking();
+        return cspec.blocking() || (launching && current == null);
     }
 
     /** Why a message becomes a dead letter when the component does not take it (any more). */
@@ -115,17 +120,15 @@ final class ComponentCell extends ChildCell {
     int drainBatch() {
         int budget = BATCH;
         int polled = 0;
-        boolean begunOnly = false; // this run only started the component: idle, it keeps no worker
         try {
             for (;;) {
                 Incarnation inc = current;
                 if (inc == null) {
                     Incarnation p = pending;
                     if (p != null) {
+                        launching = false;
                         begin(p); // pending until it is current: a terminate or a kill meanwhile finds it
                         PENDING.compareAndSet(this, p, null); // unless it failed and the next one is pending already
-                        begunOnly = budget == BATCH && launching;
-                        launching = false;
                         if (--budget <= 0) {
                             return YIELD; // a state factory that always throws must not hold the thread
                         }
@@ -175,6 +178,9 @@ final class ComponentCell extends ChildCell {
                     finish(inc, new Signals.Terminated("restarted with its group by its supervisor"), false);
                     continue;
                 }
+                if (onDetachedTask && !cspec.blocking() && (redeliverItem != null || !mailbox.isEmpty())) {
+                    return YIELD; // started on a thread of its own: its messages go to its worker
+                }
                 Object item;
                 int deliveries;
                 if (redeliverItem != null) {
@@ -189,9 +195,6 @@ final class ComponentCell extends ChildCell {
                             polled = 0;
                             finish(inc, null, false); // drained: the stop completes
                             continue;
-                        }
-                        if (begunOnly) {
-                            retireWorker();
                         }
                         return DRAINED;
                     }
@@ -208,7 +211,6 @@ final class ComponentCell extends ChildCell {
                     redeliverCount = deliveries;
                     return YIELD;
                 }
-                begunOnly = false;
                 if (!inc.handle(item, deliveries)) {
                     return ABANDON;
                 }
@@ -233,9 +235,13 @@ final class ComponentCell extends ChildCell {
             return; // the factory threw: the incarnation has ended with that crash
         }
         current = inc;
+        awaitingRestart = false;
         incarnationStarted(state() == ComponentState.STOPPING);
         inc.startHealthCheck();
-        tellStarted();
+        if (startAwaited) { // only a start the supervisor ordered is told: a restart by the retry spec is not
+            startAwaited = false;
+            tellStarted();
+        }
     }
 
     /** Ends an incarnation (see {@link Incarnation#end}); the drain takes no more from it. */

@@ -32,6 +32,8 @@ abstract class Drain implements Runnable {
     static final int ABANDON = 2;
 
     private volatile int wip;
+    /** Whether the task now holding the drain was scheduled detached; the drain's holder reads it. */
+    boolean onDetachedTask;
     private Scheduler.@Nullable Worker worker;
     private @Nullable Scheduler workerScheduler;
 
@@ -89,7 +91,9 @@ abstract class Drain implements Runnable {
     private void schedule() {
         try {
             Scheduler s = drainScheduler();
-            if (detached()) {
+            boolean detachedTask = detached();
+            onDetachedTask = detachedTask;
+            if (detachedTask) {
                 s.schedule(this);
                 return;
             }

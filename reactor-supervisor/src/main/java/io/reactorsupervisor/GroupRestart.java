@@ -45,7 +45,7 @@ final class GroupRestart {
     }
 
     private void join(ChildCell c) {
-        c.gate = Sinks.empty(); // it waits there, after its delay, for its turn to start
+        c.gate = Sinks.unsafe().empty(); // it waits there, after its delay, for its turn; opened by the drain
         List<ChildCell> joining = new ArrayList<>();
         for (ChildCell sibling : s.children.inStartOrder()) {
             boolean affected = sibling == c || s.sspec.strategy() == SupervisionStrategy.ONE_FOR_ALL

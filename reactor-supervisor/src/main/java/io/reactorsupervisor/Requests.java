@@ -17,7 +17,7 @@ final class Requests {
 
     /** Something asked of this supervisor, handled by its drain; refused if the supervisor ends first. */
     abstract static class Request {
-        final Sinks.Empty<Void> done = Sinks.empty();
+        final Sinks.Empty<Void> done = Sinks.unsafe().empty(); // emitted once, by the supervisor's drain
 
         abstract void run(SupervisorCell s);
 

@@ -36,7 +36,7 @@ final class SupervisorCell extends ChildCell {
     @Nullable SupervisorRun current;
     private @Nullable Throwable terminalCause;
     @Nullable GroupRestart group;
-    /** Signals set aside while a group restart runs, handled once it is over (as OTP's supervisor does). */
+    /** Signals set aside while the declared children start or a group restart runs (as OTP's supervisor does). */
     private final ArrayDeque<Object> deferred = new ArrayDeque<>();
 
     /** Completes when the first incarnation has started its declared children; fails if one could not start. */
