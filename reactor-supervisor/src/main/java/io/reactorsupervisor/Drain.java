@@ -83,11 +83,6 @@ abstract class Drain implements Runnable {
         schedule();
     }
 
-    /** Whether a drain holds the owner now (for assertions and for tests). */
-    final boolean draining() {
-        return wip != 0;
-    }
-
     private void schedule() {
         try {
             Scheduler s = drainScheduler();
