@@ -294,8 +294,7 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
             String reason = e == null ? "shut down" : ((Signals.Stop) e).reason;
             stopped(reason);
         } else {
-            Throwable cause = e instanceof Signals.Signal && e.getCause() != null ? e.getCause() : e;
-            failed(cause);
+            failed(Signals.unwrap(e));
         }
         ended(e);
     }

@@ -190,8 +190,7 @@ final class Children {
         Consumer<@Nullable Throwable> start = onStarted.remove(c);
         Consumer<@Nullable Throwable> end = onEnded.remove(c);
         if (start != null) {
-            start.accept(cause instanceof Signals.StartFailed && cause.getCause() != null ? cause.getCause()
-                    : cause == null ? new IllegalStateException("stopped while starting") : cause);
+            start.accept(cause == null ? new IllegalStateException("stopped while starting") : Signals.unwrap(cause));
         }
         if (end != null) {
             end.accept(cause);

@@ -47,11 +47,9 @@ final class ComponentCell extends ChildCell {
     /** An incarnation subscribed and waiting for the drain to begin it. */
     private volatile @Nullable Incarnation pending;
     volatile @Nullable Incarnation current;
-    /** The pipeline has ended with this signal (or null when stopped): flush, then tell the parent. */
+    /** The pipeline has ended with {@link #endCause} (null when stopped): flush, then tell the parent. */
     private volatile boolean endPending;
     private volatile @Nullable Throwable endCause;
-    /** Why messages become dead letters once the component has ended. */
-    private volatile @Nullable Throwable failureCause;
     private volatile @Nullable Disposable stopDeadline;
     /** The stop's deadline has passed: no incarnation begins any more, whatever the verdicts. */
     private volatile boolean deadlinePassed;
@@ -96,8 +94,15 @@ final class ComponentCell extends ChildCell {
         return tree.closing ? DeadLetterReason.SHUT_DOWN : DeadLetterReason.COMPONENT_STOPPED;
     }
 
+    /** Why the component failed, when it has: the cause its dead letters carry. */
     @Nullable Throwable failureCause() {
-        return failureCause;
+        Throwable cause = endCause;
+        return state() == ComponentState.FAILED && cause != null ? Signals.unwrap(cause) : null;
+    }
+
+    /** The reason a stop past its deadline gives. */
+    String deadlineReason() {
+        return tree.closing ? "shutdown deadline passed" : "stop deadline passed";
     }
 
     // ------------------------------------------------------------------ the drain
@@ -222,13 +227,13 @@ final class ComponentCell extends ChildCell {
 
     /** The drain begins an incarnation: the state factory runs here, on the component's scheduler. */
     private void begin(Incarnation inc) {
-        if (inc.cancelled) {
+        if (inc.cancelled()) {
             inc.ended = true;
             return;
         }
         if (deadlinePassed && state() == ComponentState.STOPPING) {
             inc.ended = true; // restarted to drain, past the deadline (its state factory may keep failing)
-            inc.actual.onError(new Signals.Stop(tree.closing ? "shutdown deadline passed" : "stop deadline passed"));
+            inc.actual.onError(new Signals.Stop(deadlineReason()));
             return;
         }
         if (!inc.createState()) {
@@ -274,7 +279,7 @@ final class ComponentCell extends ChildCell {
     private int flushDeadLetters() {
         int polled = 0;
         DeadLetterReason reason = refusalReason(state());
-        Throwable cause = reason == DeadLetterReason.COMPONENT_FAILED ? failureCause : null;
+        Throwable cause = reason == DeadLetterReason.COMPONENT_FAILED ? failureCause() : null;
         Object item = redeliverItem;
         if (item != null) {
             redeliverItem = null;
@@ -330,9 +335,6 @@ final class ComponentCell extends ChildCell {
         if (deadline != null) {
             stopDeadline = null;
             deadline.dispose();
-        }
-        if (state() == ComponentState.FAILED) {
-            failureCause = cause instanceof Signals.Signal && cause.getCause() != null ? cause.getCause() : cause;
         }
         if (state().isTerminal()) {
             stopArmed = false; // started again, it runs unguarded
@@ -394,8 +396,9 @@ final class ComponentCell extends ChildCell {
         }
         // between incarnations (a crash while stopping, waiting out its restart delay): it ends now
         cancelPipeline();
-        stopped(tree.closing ? "shutdown deadline passed" : "stop deadline passed");
-        ended(new Signals.Stop("stop deadline passed"));
+        String reason = deadlineReason();
+        stopped(reason);
+        ended(new Signals.Stop(reason));
     }
 
     /** Records a guard's state (a circuit breaker's), shown in the snapshot. */

@@ -54,7 +54,6 @@ final class Incarnation implements Subscription {
     @Nullable Object state;
     /** Set by the drain when the incarnation has ended: nothing runs on it any more. */
     boolean ended;
-    volatile boolean cancelled;
     /** Anything that happened to this incarnation from outside the drain, as bits; 0 while nothing did. */
     volatile int interrupts;
     volatile @Nullable Throwable killCause;
@@ -87,9 +86,13 @@ final class Incarnation implements Subscription {
 
     @Override
     public void cancel() {
-        cancelled = true;
         raise(CANCELLED);
         cell.signal();
+    }
+
+    /** Whether the pipeline cancelled this incarnation: nobody listens to how it ends. */
+    boolean cancelled() {
+        return (interrupts & CANCELLED) != 0;
     }
 
     /** Tells the drain that something happened to this incarnation; then signal the drain. */
@@ -148,7 +151,7 @@ final class Incarnation implements Subscription {
                 }
             }
         }
-        if (cancelled) {
+        if (cancelled()) {
             return; // nobody listens: the canceller settles the end
         }
         if (end == null) {
@@ -296,8 +299,7 @@ final class Incarnation implements Subscription {
             if (item != null) {
                 cell.deadLetter(item, cell.refusalReason(ComponentState.STOPPED), null);
             }
-            cell.finish(this, new Signals.Stop(cell.tree.closing ? "shutdown deadline passed" : "stop deadline passed"),
-                    false);
+            cell.finish(this, new Signals.Stop(cell.deadlineReason()), false);
             return;
         }
         crashed(item, killedDeliveries, cause);

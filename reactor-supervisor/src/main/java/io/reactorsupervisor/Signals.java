@@ -23,6 +23,11 @@ final class Signals {
         }
     }
 
+    /** The failure a verdict carries (a give-up's, a failed start's), or {@code t} itself. */
+    static Throwable unwrap(Throwable t) {
+        return t instanceof Signal && t.getCause() != null ? t.getCause() : t;
+    }
+
     /** The child gives up: its pipeline ends and it becomes FAILED with this cause. */
     static final class GiveUp extends Signal {
         private static final long serialVersionUID = 1L;

@@ -34,7 +34,6 @@ final class SupervisorCell extends ChildCell {
     // ---- the drain's
     private final RestartWindow intensity;
     @Nullable SupervisorRun current;
-    private @Nullable Throwable terminalCause;
     @Nullable GroupRestart group;
     /** Signals set aside while the declared children start or a group restart runs (as OTP's supervisor does). */
     private final ArrayDeque<Object> deferred = new ArrayDeque<>();
@@ -224,8 +223,7 @@ final class SupervisorCell extends ChildCell {
             return;
         }
         if (c.state() == ComponentState.FAILED) {
-            childGaveUp(c, cause instanceof Signals.Signal && cause.getCause() != null ? cause.getCause()
-                    : java.util.Objects.requireNonNull(cause));
+            childGaveUp(c, Signals.unwrap(java.util.Objects.requireNonNull(cause)));
         }
     }
 
@@ -339,11 +337,10 @@ final class SupervisorCell extends ChildCell {
             tellEnded(cause); // parked for a restart: its children are parked with it
             return;
         }
-        terminalCause = state() == ComponentState.FAILED ? cause : null;
+        Throwable terminalCause = state() == ComponentState.FAILED ? cause : null;
         // ended before its declared children had all started: whoever waits for the start learns so
         firstStart.tryEmitError(new ComponentUnavailableException(path(), state(), terminalCause));
-        Throwable failure = terminalCause instanceof Signals.Signal && terminalCause.getCause() != null
-                ? terminalCause.getCause() : terminalCause;
+        Throwable failure = terminalCause == null ? null : Signals.unwrap(terminalCause);
         endChildrenThen(Duration.ZERO, true, failure, () -> {
             tellEnded(cause);
             if (parent == null) {
