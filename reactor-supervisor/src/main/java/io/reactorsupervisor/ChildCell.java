@@ -167,7 +167,10 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
     final void startPipeline() {
         launched();
         moveTo(ComponentState.STARTING);
-        incarnations().retryWhen(spec.restartStrategy().retry()).subscribe(this);
+        SupervisorCell p = parent;
+        // only a group restart gates a start: under one-for-one the spec goes without that hook
+        boolean gated = p != null && p.sspec.strategy() != SupervisionStrategy.ONE_FOR_ONE;
+        incarnations().retryWhen(spec.restartStrategy().retry(gated)).subscribe(this);
     }
 
     /** Cancels the pipeline (a pending restart delay, a wait at the gate, or a running incarnation). */
@@ -262,7 +265,9 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
         } else {
             long n = ++restarts;
             tree.publish(new SupervisionEvent.Restarted(path, Tree.now(), n));
-            Tree.LOG.info("'{}' restarted ({} restarts in all)", path, n);
+            if (Tree.LOG.isInfoEnabled()) { // unboxed while the log is off: restarts are a hot path
+                Tree.LOG.info("'{}' restarted ({} restarts in all)", path, n);
+            }
         }
     }
 
@@ -275,10 +280,10 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
     }
 
     /** Whether the incarnation now running has run its strategy's reset-after: it emits {@link #STABLE} before it ends. */
-    final boolean stableFor(long nowNanos) {
+    final boolean stable() {
         Duration resetAfter = spec.restartStrategy().resetAfter();
         long start = incarnationStart;
-        return resetAfter != null && start >= 0 && nowNanos - start >= resetAfter.toNanos();
+        return resetAfter != null && start >= 0 && nowNanos() - start >= resetAfter.toNanos(); // no clock read without it
     }
 
     /** The pipeline ended: the lifecycle moves to where the signal says, then the child flushes and tells its parent. */

@@ -1,6 +1,7 @@
 package io.reactorsupervisor;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,8 +79,9 @@ final class ComponentCell extends ChildCell {
 
     /**
      * A blocking component takes whichever thread is free for each drain; so does the start of a
-     * pipeline, which needs no worker yet: a component takes its worker with its first message,
-     * so that one never told anything holds none.
+     * pipeline, which needs no worker yet: messages that arrive while it begins are handled on
+     * that same task, and a component takes its worker with the first drain scheduled after it
+     * began, so that one never told anything holds none.
      */
     @Override
     boolean detached() {
@@ -182,9 +184,6 @@ final class ComponentCell extends ChildCell {
                 if ((interrupts & Incarnation.TERMINATE) != 0) {
                     finish(inc, new Signals.Terminated("restarted with its group by its supervisor"), false);
                     continue;
-                }
-                if (onDetachedTask && !cspec.blocking() && (redeliverItem != null || !mailbox.isEmpty())) {
-                    return YIELD; // started on a thread of its own: its messages go to its worker
                 }
                 Object item;
                 int deliveries;
@@ -301,7 +300,11 @@ final class ComponentCell extends ChildCell {
      * one's ask fails with the refusal: the message is given alone then).
      */
     void deadLetter(Object item, DeadLetterReason reason, @Nullable Throwable cause) {
-        String path = path(); // built on demand: once here
+        deadLetter(item, reason, cause, path(), Tree.now());
+    }
+
+    /** As {@link #deadLetter(Object, DeadLetterReason, Throwable)}, with the path and time the caller has at hand. */
+    void deadLetter(Object item, DeadLetterReason reason, @Nullable Throwable cause, String path, Instant at) {
         Object message = item instanceof Ask ? ((Ask) item).message : item;
         if (item instanceof Ask) {
             ((Ask) item).sink.error(reason == DeadLetterReason.CRASHED && cause != null
@@ -310,7 +313,7 @@ final class ComponentCell extends ChildCell {
                             ? ComponentState.FAILED : ComponentState.STOPPED, cause));
         }
         DEAD.incrementAndGet(this);
-        tree.publish(new SupervisionEvent.DeadLetter(path, Tree.now(), message, reason, cause));
+        tree.publish(new SupervisionEvent.DeadLetter(path, at, message, reason, cause));
         Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, message);
     }
 

@@ -319,7 +319,9 @@ public final class ComponentSpec<M, R> implements ChildSpec {
          *
          * <p>As a {@code publishOn} does, a component takes one {@link Scheduler.Worker} of its
          * scheduler when it is first told something, and runs every message on it until it
-         * ends, restarts included: on {@code parallel()} its messages stay on one thread, which
+         * ends, restarts included (messages that arrive while its state is being created are
+         * handled right after, by the task that created it): on {@code parallel()} its
+         * messages stay on one thread, which
          * it shares with the other components given that thread. A handler that blocks holds
          * them up until its health check or processing timeout interrupts it; mark such
          * handlers {@link #blocking()}.

@@ -32,8 +32,6 @@ abstract class Drain implements Runnable {
     static final int ABANDON = 2;
 
     private volatile int wip;
-    /** Whether the task now holding the drain was scheduled detached; the drain's holder reads it. */
-    boolean onDetachedTask;
     private Scheduler.@Nullable Worker worker;
     private @Nullable Scheduler workerScheduler;
 
@@ -86,9 +84,7 @@ abstract class Drain implements Runnable {
     private void schedule() {
         try {
             Scheduler s = drainScheduler();
-            boolean detachedTask = detached();
-            onDetachedTask = detachedTask;
-            if (detachedTask) {
+            if (detached()) {
                 s.schedule(this);
                 return;
             }

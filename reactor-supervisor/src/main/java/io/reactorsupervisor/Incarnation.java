@@ -1,5 +1,6 @@
 package io.reactorsupervisor;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -279,16 +280,17 @@ final class Incarnation implements Subscription {
                     path, cause);
         }
         Object message = item instanceof Ask ? ((Ask) item).message : item;
-        cell.tree.publish(new SupervisionEvent.Crashed(path, Tree.now(), cause, message));
+        Instant at = Tree.now(); // one clock read for the crash and its dead letter
+        cell.tree.publish(new SupervisionEvent.Crashed(path, at, cause, message));
         Tree.LOG.warn("'{}' crashed on {}", path, message, cause);
         if (item != null) {
             if (deliveries < cell.cspec.redeliveries()) {
                 cell.redeliver(item, deliveries + 1);
             } else {
-                cell.deadLetter(item, DeadLetterReason.CRASHED, cause);
+                cell.deadLetter(item, DeadLetterReason.CRASHED, cause, path, at);
             }
         }
-        cell.finish(this, cause, cell.stableFor(cell.nowNanos()));
+        cell.finish(this, cause, cell.stable());
     }
 
     /** A kill took the message in progress (or none): a deadline dead-letters it and stops, anything else crashes. */

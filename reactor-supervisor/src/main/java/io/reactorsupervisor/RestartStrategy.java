@@ -10,6 +10,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import reactor.util.retry.RetryBackoffSpec;
+import reactor.util.retry.RetrySpec;
 
 /**
  * How long a crashed component waits before its next incarnation starts.
@@ -71,6 +72,8 @@ public final class RestartStrategy {
     private final @Nullable RetryBackoffSpec custom;
     /** The spec with the supervisor's hooks, built once per strategy and shared by every child that uses it. */
     private volatile @Nullable Retry retry;
+    /** As {@link #retry}, also gated by a group restart (under one-for-all and rest-for-one). */
+    private volatile @Nullable Retry gatedRetry;
 
     private RestartStrategy(Kind kind, Duration initial, Duration max, double multiplier, double jitter,
             @Nullable Duration resetAfter, @Nullable Scheduler scheduler, @Nullable RetryBackoffSpec custom) {
@@ -249,27 +252,34 @@ public final class RestartStrategy {
      * The Reactor spec that carries out this strategy, with the supervisor's hooks: built once
      * and shared by every child that uses this strategy (the hooks find their child in the
      * Context of the retrying pipeline).
+     *
+     * @param gated whether a group restart orders the next start (the after-retry hook), as
+     *        one-for-all and rest-for-one need; one-for-one goes without that hook
      */
-    Retry retry() {
-        Retry r = retry;
+    Retry retry(boolean gated) {
+        Retry r = gated ? gatedRetry : retry;
         if (r == null) {
-            r = buildRetry();
-            retry = r;
+            r = buildRetry(gated);
+            if (gated) {
+                gatedRetry = r;
+            } else {
+                retry = r;
+            }
         }
         return r;
     }
 
-    private Retry buildRetry() {
+    private Retry buildRetry(boolean gated) {
         RetryBackoffSpec spec = backoff();
         if (spec == null) {
-            return Retry.indefinitely()
+            RetrySpec indefinitely = Retry.indefinitely()
                     .filter(ChildCell::retriable)
-                    .doBeforeRetryAsync(ChildCell::admission)
-                    .doAfterRetryAsync(ChildCell::startOrder);
+                    .doBeforeRetryAsync(ChildCell::admission);
+            return gated ? indefinitely.doAfterRetryAsync(ChildCell::startOrder) : indefinitely;
         }
-        return spec.modifyErrorFilter(filter -> filter.and(ChildCell::retriable))
-                .doBeforeRetryAsync(ChildCell::admission)
-                .doAfterRetryAsync(ChildCell::startOrder);
+        RetryBackoffSpec withAdmission = spec.modifyErrorFilter(filter -> filter.and(ChildCell::retriable))
+                .doBeforeRetryAsync(ChildCell::admission);
+        return gated ? withAdmission.doAfterRetryAsync(ChildCell::startOrder) : withAdmission;
     }
 
     /** The delays alone, as Reactor's backoff spec, without the supervisor's hooks; null for {@link #immediate()}. */

@@ -169,7 +169,9 @@ final class SupervisorCell extends ChildCell {
         child.awaitingRestart = !delay.isZero();
         String path = child.path(); // built on demand: once here
         tree.publish(new SupervisionEvent.Restarting(path, Tree.now(), c.attempt() + 1, delay, cause));
-        Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", path, delay, c.attempt() + 1);
+        if (Tree.LOG.isInfoEnabled()) {
+            Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", path, delay, c.attempt() + 1);
+        }
         if (!stopping && sspec.strategy() != SupervisionStrategy.ONE_FOR_ONE) {
             GroupRestart.begin(this, child);
         }

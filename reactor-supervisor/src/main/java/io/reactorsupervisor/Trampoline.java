@@ -2,7 +2,6 @@ package io.reactorsupervisor;
 
 import java.util.ArrayDeque;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.scheduler.Scheduler;
@@ -19,7 +18,10 @@ final class Trampoline implements Scheduler {
 
     static final Trampoline INSTANCE = new Trampoline();
 
-    private static final ThreadLocal<@Nullable ArrayDeque<Runnable>> PENDING = new ThreadLocal<>();
+    /** A queue that grew past this while a big tree started or stopped is not kept for the thread's later drains. */
+    private static final int KEPT_CAPACITY = 64;
+
+    private static final ThreadLocal<Loop> LOOP = ThreadLocal.withInitial(Loop::new);
 
     private static final Worker WORKER = new Worker() {
         @Override
@@ -38,13 +40,13 @@ final class Trampoline implements Scheduler {
 
     @Override
     public Disposable schedule(Runnable task) {
-        ArrayDeque<Runnable> pending = PENDING.get();
-        if (pending != null) {
-            pending.add(task);
+        Loop loop = LOOP.get();
+        if (loop.running) {
+            loop.pending.add(task);
+            loop.queued++;
             return Disposables.disposed();
         }
-        pending = new ArrayDeque<>();
-        PENDING.set(pending);
+        loop.running = true;
         try {
             Runnable next = task;
             do {
@@ -53,10 +55,14 @@ final class Trampoline implements Scheduler {
                 } catch (Throwable t) {
                     Tree.LOG.error("a supervisor's drain failed; this is a bug", t);
                 }
-                next = pending.poll();
+                next = loop.pending.poll();
             } while (next != null);
         } finally {
-            PENDING.remove();
+            loop.running = false;
+            if (loop.queued > KEPT_CAPACITY) {
+                loop.pending = new ArrayDeque<>();
+            }
+            loop.queued = 0;
         }
         return Disposables.disposed();
     }
@@ -64,5 +70,16 @@ final class Trampoline implements Scheduler {
     @Override
     public Worker createWorker() {
         return WORKER;
+    }
+
+    /**
+     * One thread's loop, kept for the thread's life so that a drain allocates nothing: whether a
+     * drain runs on it now, and the tasks posted meanwhile.
+     */
+    private static final class Loop {
+        boolean running;
+        ArrayDeque<Runnable> pending = new ArrayDeque<>();
+        /** Tasks queued during this drain: how far {@link #pending} may have grown. */
+        int queued;
     }
 }

@@ -44,7 +44,9 @@ class DrainWorkerTest {
                 assertThat(root.ref(spec).ask(i).block(Duration.ofSeconds(5))).isEqualTo(i);
             }
             assertThat(threads).hasSize(200);
-            assertThat(Set.copyOf(threads)).hasSize(1);
+            // the first ones may be handled by the task that began the incarnation, while it still runs
+            assertThat(Set.copyOf(threads)).hasSizeBetween(1, 2);
+            assertThat(Set.copyOf(threads.subList(10, 200))).hasSize(1);
             assertThat(threads.get(0)).startsWith("parallel-");
         } finally {
             root.shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
@@ -97,10 +99,12 @@ class DrainWorkerTest {
         CountingScheduler scheduler = new CountingScheduler(pool);
         CountDownLatch interrupted = new CountDownLatch(1);
         AtomicInteger handled = new AtomicInteger();
+        AtomicInteger createdWhenHung = new AtomicInteger(-1);
         ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
                 .state(Object::new)
                 .syncHandler((s, m) -> {
                     if (m.equals("hang")) {
+                        createdWhenHung.set(scheduler.created.get());
                         try {
                             new CountDownLatch(1).await();
                         } catch (InterruptedException e) {
@@ -119,14 +123,16 @@ class DrainWorkerTest {
             ComponentRef<String, String> ref = root.ref(spec);
             root.started().block(Duration.ofSeconds(5));
             assertThat(ref.ask("first").block(Duration.ofSeconds(5))).isEqualTo("first");
-            assertThat(scheduler.created).hasValue(1);
+            // handled on the task that began the incarnation if it was still running, else on the worker it took
+            assertThat(scheduler.created).hasValueBetween(0, 1);
             assertThat(ref.ask("hang").onErrorResume(e -> reactor.core.publisher.Mono.just("crashed: "
                     + e.getCause().getClass().getSimpleName())).block(Duration.ofSeconds(5)))
                     .isEqualTo("crashed: " + TimeoutException.class.getSimpleName());
             assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(ref.ask("next").block(Duration.ofSeconds(5))).isEqualTo("next");
             assertThat(handled).hasValue(2);
-            assertThat(scheduler.created).as("the drain was taken over on a new worker").hasValue(2);
+            assertThat(scheduler.created).as("the drain was taken over on a new worker")
+                    .hasValue(createdWhenHung.get() + 1);
             assertThat(scheduler.disposed).as("the abandoned worker is dropped, not disposed").hasValue(0);
         } finally {
             root.shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
