@@ -235,7 +235,7 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
             return Mono.error(new Signals.GiveUp(failure)); // a root has nobody to restart it
         }
         Sinks.Empty<Void> verdict = Sinks.unsafe().empty(); // emitted once, by the parent's drain
-        p.post(new Signals.Crashed(this, failure, attempt, verdict));
+        p.post(new Signals.Crashed(this, failure, attempt, takeDirective(), verdict));
         return verdict.asMono();
     }
 
@@ -249,6 +249,14 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
             p.post(new Signals.DelayElapsed(this));
         }
         return g.asMono();
+    }
+
+    /**
+     * The directive of the failure that just ended an incarnation, read once by the crash path:
+     * {@link Directive#RESTART} unless a component's handler failure chose another.
+     */
+    Directive takeDirective() {
+        return Directive.RESTART;
     }
 
     /** Called by an incarnation once it has started: the lifecycle moves and an event says so. */

@@ -36,6 +36,8 @@ final class ComponentCell extends ChildCell {
             AtomicLongFieldUpdater.newUpdater(ComponentCell.class, "deadLetters");
     private static final AtomicLongFieldUpdater<ComponentCell> HANDLED =
             AtomicLongFieldUpdater.newUpdater(ComponentCell.class, "handled");
+    private static final AtomicLongFieldUpdater<ComponentCell> TAKEN =
+            AtomicLongFieldUpdater.newUpdater(ComponentCell.class, "taken");
     private static final AtomicReferenceFieldUpdater<ComponentCell, Incarnation> PENDING =
             AtomicReferenceFieldUpdater.newUpdater(ComponentCell.class, Incarnation.class, "pending");
 
@@ -44,6 +46,10 @@ final class ComponentCell extends ChildCell {
     final LocalRef ref;
     private volatile long handled;
     private volatile long deadLetters;
+    /** Messages the drain has handed to a handler: the progress the health check watches. */
+    private volatile long taken;
+    /** The directive applied to the latest failure, shown in the snapshot. */
+    volatile @Nullable Directive lastDirective;
 
     /** An incarnation subscribed and waiting for the drain to begin it. */
     private volatile @Nullable Incarnation pending;
@@ -62,6 +68,8 @@ final class ComponentCell extends ChildCell {
     // the drain's: the message a crash sends to the next incarnation first
     private @Nullable Object redeliverItem;
     private int redeliverCount;
+    /** The directive of the failure ending the incarnation now, for the crash path to take to the supervisor. */
+    @Nullable Directive pendingDirective;
 
     private @Nullable Map<String, String> guards;
 
@@ -174,7 +182,8 @@ final class ComponentCell extends ChildCell {
                     InFlight failed = inc.failedReply;
                     if (failed != null) {
                         inc.failedReply = null;
-                        inc.crashed(failed.item, failed.deliveries, Objects.requireNonNull(inc.failure));
+                        Throwable failure = Objects.requireNonNull(inc.failure);
+                        inc.crashed(failed.item, failed.deliveries, failure, cspec.directiveFor(failure));
                         continue;
                     }
                 }
@@ -183,6 +192,12 @@ final class ComponentCell extends ChildCell {
                 }
                 if ((interrupts & Incarnation.TERMINATE) != 0) {
                     finish(inc, new Signals.Terminated("restarted with its group by its supervisor"), false);
+                    continue;
+                }
+                if ((interrupts & Incarnation.PROBE) != 0) {
+                    inc.clear(Incarnation.PROBE);
+                    budget--;
+                    inc.probe(); // between two messages, ahead of the backlog
                     continue;
                 }
                 Object item;
@@ -203,11 +218,6 @@ final class ComponentCell extends ChildCell {
                         return DRAINED;
                     }
                     deliveries = 0;
-                    if (item instanceof HealthMonitor.Check) {
-                        mailbox.probePolled();
-                        ((HealthMonitor.Check) item).reached(inc);
-                        continue;
-                    }
                     polled++;
                 }
                 if (budget-- <= 0) {
@@ -215,6 +225,7 @@ final class ComponentCell extends ChildCell {
                     redeliverCount = deliveries;
                     return YIELD;
                 }
+                TAKEN.lazySet(this, taken + 1); // the drain's own write: no atomic add per message
                 if (!inc.handle(item, deliveries)) {
                     return ABANDON;
                 }
@@ -285,10 +296,6 @@ final class ComponentCell extends ChildCell {
             deadLetter(item, reason, cause);
         }
         while ((item = mailbox.poll()) != null) {
-            if (item instanceof HealthMonitor.Check) {
-                mailbox.probePolled();
-                continue;
-            }
             polled++;
             deadLetter(item, reason, cause);
         }
@@ -307,10 +314,16 @@ final class ComponentCell extends ChildCell {
     void deadLetter(Object item, DeadLetterReason reason, @Nullable Throwable cause, String path, Instant at) {
         Object message = item instanceof Ask ? ((Ask) item).message : item;
         if (item instanceof Ask) {
-            ((Ask) item).sink.error(reason == DeadLetterReason.CRASHED && cause != null
-                    ? new MessageCrashedException(path, cause)
-                    : new ComponentUnavailableException(path, reason == DeadLetterReason.COMPONENT_FAILED
-                            ? ComponentState.FAILED : ComponentState.STOPPED, cause));
+            Throwable error;
+            if (reason == DeadLetterReason.REJECTED && cause != null) {
+                error = cause; // rejected by RESUME: the caller sees why, as the handler said it
+            } else if (reason == DeadLetterReason.CRASHED && cause != null) {
+                error = new MessageCrashedException(path, cause);
+            } else {
+                error = new ComponentUnavailableException(path, reason == DeadLetterReason.COMPONENT_FAILED
+                        ? ComponentState.FAILED : ComponentState.STOPPED, cause);
+            }
+            ((Ask) item).sink.error(error);
         }
         DEAD.incrementAndGet(this);
         tree.publish(new SupervisionEvent.DeadLetter(path, at, message, reason, cause));
@@ -416,14 +429,29 @@ final class ComponentCell extends ChildCell {
         return handled;
     }
 
+    /** How many messages the drain has handed to a handler: it moves whenever the component makes progress. */
+    long takenCount() {
+        return taken;
+    }
+
+    @Override
+    Directive takeDirective() {
+        Directive d = pendingDirective;
+        pendingDirective = null;
+        return d != null ? d : Directive.RESTART;
+    }
+
     @Override
     ComponentSnapshot snapshot() {
         Map<String, String> g;
         synchronized (this) {
             g = guards == null ? Map.of() : Map.copyOf(guards);
         }
-        return new ComponentSnapshot(name, path(), state(), restarts, uptime(), mailbox.depth(), handled, deadLetters,
-                g);
+        ComponentState s = state();
+        int depth = mailbox.depth();
+        boolean ready = s == ComponentState.RUNNING && !cspec.overReadinessThreshold(depth);
+        return new ComponentSnapshot(name, path(), s, restarts, uptime(), depth, handled, deadLetters, g, ready,
+                lastDirective);
     }
 
     /** The kill a stop's deadline posts: not a crash; the message in progress is dead-lettered. */

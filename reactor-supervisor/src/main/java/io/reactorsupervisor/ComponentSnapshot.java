@@ -3,6 +3,8 @@ package io.reactorsupervisor;
 import java.time.Duration;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A component at the moment of a snapshot.
  *
@@ -15,9 +17,13 @@ import java.util.Map;
  * @param handled how many messages it has handled in all
  * @param deadLetters how many messages sent to it became dead letters in all
  * @param circuitBreakers the state of each circuit breaker that guards calls to it, by name
+ * @param ready whether it takes traffic well now: {@link ComponentState#RUNNING} with its
+ *     mailbox at or below its {@linkplain ComponentSpec#readinessThreshold() readiness threshold}
+ * @param lastDirective the directive applied to its latest failure, or null if it never failed
  */
 public record ComponentSnapshot(String name, String path, ComponentState state, long restarts, Duration uptime,
-        int mailboxDepth, long handled, long deadLetters, Map<String, String> circuitBreakers)
+        int mailboxDepth, long handled, long deadLetters, Map<String, String> circuitBreakers, boolean ready,
+        @Nullable Directive lastDirective)
         implements ChildSnapshot {
 
     /** Copies the breaker map, so that a snapshot never changes. */

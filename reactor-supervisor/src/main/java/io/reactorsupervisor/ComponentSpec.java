@@ -1,6 +1,8 @@
 package io.reactorsupervisor;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -32,7 +34,9 @@ import reactor.core.scheduler.Schedulers;
  * {@link Builder#processingTimeout(Duration) processing timeout} crashes the incarnation:
  * the message it was handling is redelivered to the next incarnation up to
  * {@link Builder#redeliveries(int) redeliveries} times, and otherwise published as a dead
- * letter with its cause.
+ * letter with its cause. {@link Builder#onFailure(Class, Directive)} chooses another
+ * {@link Directive} per type of failure: a handler can reject one bad message and keep its
+ * state ({@link Directive#RESUME}), stop, or give up at once.
  *
  * @param <M> the type of messages
  * @param <R> the type of replies
@@ -51,6 +55,9 @@ public final class ComponentSpec<M, R> implements ChildSpec {
     private final @Nullable HealthCheck healthCheck;
     private final @Nullable Function<Object, Mono<Boolean>> healthProbe;
     private final @Nullable Duration processingTimeout;
+    private final Directive processingTimeoutDirective;
+    private final List<FailureRule> failureRules;
+    private final double readinessThreshold;
     private final @Nullable Scheduler scheduler;
     private final boolean blocking;
 
@@ -68,6 +75,9 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         this.healthCheck = b.healthCheck;
         this.healthProbe = (Function<Object, Mono<Boolean>>) (Function<?, ?>) b.healthProbe;
         this.processingTimeout = b.processingTimeout;
+        this.processingTimeoutDirective = b.processingTimeoutDirective;
+        this.failureRules = List.copyOf(b.failureRules);
+        this.readinessThreshold = b.readinessThreshold;
         this.scheduler = b.scheduler;
         this.blocking = b.blocking;
     }
@@ -126,6 +136,42 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         return processingTimeout;
     }
 
+    /** @return what a message that passes the processing timeout does; {@link Directive#RESTART} by default */
+    public Directive processingTimeoutDirective() {
+        return processingTimeoutDirective;
+    }
+
+    /**
+     * The directive for a failure of the handler: that of the first
+     * {@link Builder#onFailure(Class, Directive)} rule whose type matches it, in declaration
+     * order; {@link Directive#RESTART} when none does.
+     *
+     * @param failure what the handler threw, or its {@code Mono}'s error
+     * @return the directive applied to it
+     */
+    public Directive directiveFor(Throwable failure) {
+        Objects.requireNonNull(failure, "failure");
+        for (FailureRule rule : failureRules) {
+            if (rule.type().isInstance(failure)) {
+                return rule.directive();
+            }
+        }
+        return Directive.RESTART;
+    }
+
+    /**
+     * @return the share of the mailbox's capacity above which the component is not ready
+     *     ({@link ComponentSnapshot#ready()}); {@value Builder#DEFAULT_READINESS_THRESHOLD} by default
+     */
+    public double readinessThreshold() {
+        return readinessThreshold;
+    }
+
+    /** Whether a mailbox holding {@code depth} messages is above the readiness threshold. */
+    boolean overReadinessThreshold(int depth) {
+        return depth > mailbox.capacity() * readinessThreshold;
+    }
+
     Object newState() {
         return stateFactory.get();
     }
@@ -170,6 +216,9 @@ public final class ComponentSpec<M, R> implements ChildSpec {
      */
     public static final class Builder<M, R, S> {
 
+        /** The default share of the mailbox's capacity above which a component is not ready. */
+        public static final double DEFAULT_READINESS_THRESHOLD = 0.8;
+
         private final String name;
         private @Nullable Supplier<? extends S> stateFactory;
         private @Nullable BiFunction<? super S, ? super M, ? extends Mono<? extends R>> asyncHandler;
@@ -182,6 +231,9 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         private @Nullable HealthCheck healthCheck;
         private @Nullable Function<? super S, ? extends Mono<Boolean>> healthProbe;
         private @Nullable Duration processingTimeout;
+        private Directive processingTimeoutDirective = Directive.RESTART;
+        private final List<FailureRule> failureRules = new ArrayList<>();
+        private double readinessThreshold = DEFAULT_READINESS_THRESHOLD;
         private @Nullable Scheduler scheduler;
         private boolean blocking;
 
@@ -280,7 +332,7 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         }
 
         /**
-         * @param healthCheck the liveness probe; default none
+         * @param healthCheck the liveness check, measured from the component's progress; default none
          * @return this builder
          */
         public Builder<M, R, S> healthCheck(HealthCheck healthCheck) {
@@ -289,9 +341,10 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         }
 
         /**
-         * A probe of the incarnation's state, run when a liveness probe reaches the front of
-         * the mailbox: true is healthy; false, an error or no answer within the health
-         * check's timeout is a failure. Requires a {@link #healthCheck(HealthCheck)}.
+         * A probe of the incarnation's state, run at each health check between two messages,
+         * ahead of the messages that wait: true is healthy; false, an error or no answer
+         * within the health check's timeout (the message in progress plus the probe) is a
+         * failure. Requires a {@link #healthCheck(HealthCheck)}.
          *
          * @param probe asks the state whether it is healthy
          * @return this builder
@@ -303,14 +356,84 @@ public final class ComponentSpec<M, R> implements ChildSpec {
 
         /**
          * A handler that takes longer than this for one message crashes the incarnation
-         * with a {@link java.util.concurrent.TimeoutException}.
+         * with a {@link java.util.concurrent.TimeoutException} ({@link Directive#RESTART}).
          *
-         * @param timeout positive
+         * @param timeout positive, at most 36500 days
          * @return this builder
-         * @throws IllegalArgumentException if {@code timeout} is not positive
+         * @throws IllegalArgumentException if {@code timeout} is not positive or above 36500 days
          */
         public Builder<M, R, S> processingTimeout(Duration timeout) {
+            return processingTimeout(timeout, Directive.RESTART);
+        }
+
+        /**
+         * A handler that takes longer than {@code timeout} for one message is stopped (its
+         * {@code Mono} cancelled, its thread interrupted) and the message fails with a
+         * {@link java.util.concurrent.TimeoutException}, handled by {@code directive}.
+         * {@link Directive#RESUME} (reject the message, keep the state) needs an asynchronous
+         * {@link #handler(BiFunction) handler}: a synchronous handler past its timeout may still
+         * be running on the state, so it is restarted instead; {@link #build()} refuses that
+         * combination.
+         *
+         * @param timeout positive, at most 36500 days
+         * @param directive what the message that passes it does
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is not positive or above 36500 days
+         */
+        public Builder<M, R, S> processingTimeout(Duration timeout, Directive directive) {
             this.processingTimeout = Checks.positive(timeout, "processingTimeout");
+            this.processingTimeoutDirective = Objects.requireNonNull(directive, "directive");
+            return this;
+        }
+
+        /**
+         * What a failure of this type does, instead of the default {@link Directive#RESTART}
+         * (as Pekko's {@code onFailure[T]}). Rules are matched in declaration order and the
+         * first whose type the failure is an instance of applies, so declare the most
+         * specific type first: a rule that an earlier one would always shadow is refused.
+         *
+         * <pre>{@code
+         * .onFailure(InvalidOrderException.class, Directive.RESUME) // reject the order, keep the state
+         * .onFailure(IllegalStateException.class, Directive.STOP)
+         * }</pre>
+         *
+         * @param type the type of failure, subclasses included
+         * @param directive what such a failure does
+         * @return this builder
+         * @throws IllegalArgumentException if an earlier rule's type is {@code type} or a
+         *     supertype of it (this rule could never apply)
+         */
+        public Builder<M, R, S> onFailure(Class<? extends Throwable> type, Directive directive) {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(directive, "directive");
+            for (FailureRule earlier : failureRules) {
+                if (earlier.type().isAssignableFrom(type)) {
+                    throw new IllegalArgumentException("onFailure(" + type.getName() + ") would never apply: "
+                            + (earlier.type() == type ? "it is declared twice"
+                                    : "the earlier onFailure(" + earlier.type().getName() + ") matches it first")
+                            + "; declare the most specific type first");
+                }
+            }
+            failureRules.add(new FailureRule(type, directive));
+            return this;
+        }
+
+        /**
+         * The share of the mailbox's capacity above which the component reports itself not
+         * ready ({@link ComponentSnapshot#ready()}, {@link Supervisor#readiness()}): a backlog
+         * that size tells a load balancer to send its traffic elsewhere. Meaningful for a
+         * bounded mailbox only.
+         *
+         * @param share of the capacity, above 0 and at most 1; default {@value #DEFAULT_READINESS_THRESHOLD}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code share} is not above 0 and at most 1
+         */
+        public Builder<M, R, S> readinessThreshold(double share) {
+            if (!(share > 0.0 && share <= 1.0)) {
+                throw new IllegalArgumentException("readinessThreshold must be above 0 and at most 1, but was "
+                        + share);
+            }
+            this.readinessThreshold = share;
             return this;
         }
 
@@ -349,8 +472,9 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         /**
          * @return the immutable spec
          * @throws IllegalStateException if no state factory or no handler was given, a
-         *     health probe was given without a health check, or both {@link #blocking()} and
-         *     {@link #scheduler(Scheduler)} were given
+         *     health probe was given without a health check, both {@link #blocking()} and
+         *     {@link #scheduler(Scheduler)} were given, or a synchronous handler was given a
+         *     processing timeout with {@link Directive#RESUME}
          */
         public ComponentSpec<M, R> build() {
             if (stateFactory == null) {
@@ -369,7 +493,16 @@ public final class ComponentSpec<M, R> implements ChildSpec {
                 throw new IllegalStateException("component '" + name + "': healthProbe needs a healthCheck "
                         + "(the interval, timeout and threshold of the probe)");
             }
+            if (processingTimeoutDirective == Directive.RESUME && syncHandler != null) {
+                throw new IllegalStateException("component '" + name + "': processingTimeout with Directive.RESUME "
+                        + "needs an asynchronous handler(BiFunction): a synchronous handler past its timeout may "
+                        + "still be running on the state it would keep");
+            }
             return new ComponentSpec<>(this);
         }
+    }
+
+    /** One {@link Builder#onFailure(Class, Directive)} rule. */
+    private record FailureRule(Class<? extends Throwable> type, Directive directive) {
     }
 }

@@ -4,6 +4,11 @@ package io.reactorsupervisor;
 public enum DeadLetterReason {
     /** The message crashed the component (as many times as redelivery allowed). */
     CRASHED,
+    /**
+     * The handler failed on the message and its {@link Directive#RESUME} directive rejected
+     * it: the component carries on with the same state.
+     */
+    REJECTED,
     /** The component gave up (restart limit, or a policy without restart) with the message still queued. */
     COMPONENT_FAILED,
     /** The component had stopped (normal exit without restart, or removed) with the message still queued. */

@@ -6,19 +6,33 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A liveness probe that catches hung components. Every {@link #interval()} a probe passes
- * through the component's mailbox, behind the messages already queued; a probe not answered
- * within {@link #timeout()} is a failure, and {@link #unhealthyAfter()} failures in a row end
- * the incarnation (its in-flight handler is cancelled) and restart it through the same
- * strategy, limit and supervisor path as a crash. A crash itself is detected at once, without
- * waiting for a probe.
+ * A liveness check that catches hung components: a component is hung when it makes no
+ * progress. Every {@link #interval()} the library looks at the component's drain, without
+ * sending anything through its mailbox, and the check fails when, within {@link #timeout()},
+ * <ul>
+ * <li>the message in progress has not finished (it has run longer than the timeout), or</li>
+ * <li>messages wait in the mailbox and none was taken.</li>
+ * </ul>
+ * A long backlog whose messages are each handled in time is therefore never hung, and an idle
+ * component always passes. {@link #unhealthyAfter()} failures in a row end the incarnation
+ * (its handler is cancelled or interrupted, the message is dead-lettered or redelivered as for
+ * a crash) and restart it through the same strategy, limit and supervisor path as a crash; a
+ * passed check resets the count. A hung component is restarted within about
+ * {@code (interval + timeout) * unhealthyAfter}. A crash itself is detected at once, without
+ * waiting for a check.
  *
  * <pre>{@code
  * HealthCheck.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(5)).withUnhealthyAfter(3)
  * }</pre>
  *
- * <p>A component also answers the probe from its state when its spec has a
- * {@code healthProbe}: a probe that answers false counts as a failure.
+ * <p>With a {@code healthProbe} in its spec, a component is also asked about its state: the
+ * probe runs between two messages (the state is not thread-safe) but ahead of the backlog, and
+ * the check fails if it answers false, fails, or does not answer within the timeout, which
+ * then covers only the message in progress plus the probe.
+ *
+ * <p>Liveness is not readiness: a component that is restarting, or whose backlog is past its
+ * {@linkplain ComponentSpec#readinessThreshold() readiness threshold}, is live but not ready
+ * (see {@link Readiness}).
  */
 public final class HealthCheck {
 
@@ -26,8 +40,9 @@ public final class HealthCheck {
     public static final int DEFAULT_UNHEALTHY_AFTER = 3;
 
     /**
-     * The shortest interval between probes: a probe is a timer task and a trip through the
-     * drain, and a component probed more often than this spends its time being probed.
+     * The shortest interval between checks: a check is a timer task (and, with a health
+     * probe, a trip through the drain), and a component checked more often than this spends
+     * its time being checked.
      */
     public static final Duration MIN_INTERVAL = Duration.ofMillis(10);
 
@@ -42,7 +57,7 @@ public final class HealthCheck {
     }
 
     /**
-     * Probe every {@code interval}, with a timeout equal to the interval and
+     * Check every {@code interval}, with a timeout equal to the interval and
      * {@value #DEFAULT_UNHEALTHY_AFTER} failures in a row before a restart.
      *
      * @param interval time between probes, at least {@link #MIN_INTERVAL} (10 ms) and at most
@@ -56,7 +71,8 @@ public final class HealthCheck {
     }
 
     /**
-     * @param timeout how long a probe may wait for its answer, positive
+     * @param timeout how long one message may be in progress, messages may wait without one
+     *     being taken, or a health probe may take to answer; positive
      * @return a copy with this timeout
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
@@ -66,7 +82,7 @@ public final class HealthCheck {
     }
 
     /**
-     * @param failures how many failed probes in a row restart the component, at least 1
+     * @param failures how many failed checks in a row restart the component, at least 1
      * @return a copy with this threshold
      * @throws IllegalArgumentException if {@code failures} is below 1
      */
@@ -80,12 +96,12 @@ public final class HealthCheck {
         return interval;
     }
 
-    /** @return how long a probe may wait for its answer */
+    /** @return how long one message may be in progress, or messages wait without one being taken */
     public Duration timeout() {
         return timeout;
     }
 
-    /** @return how many failed probes in a row restart the component */
+    /** @return how many failed checks in a row restart the component */
     public int unhealthyAfter() {
         return unhealthyAfter;
     }

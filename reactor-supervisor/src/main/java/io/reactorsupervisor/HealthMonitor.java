@@ -10,15 +10,25 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * The liveness probe of one incarnation. Every interval it starts a {@link Check} and schedules
- * its timeout, and sends a probe through the mailbox, behind the messages already queued,
- * unless an earlier probe still waits there: a component never holds more than one probe,
- * whatever its backlog. When the drain reaches the probe it answers the latest check. A check that reaches the drain is answered at once, or by the spec's
- * health probe over the state, run by the drain between two messages; a check not answered
- * within the timeout, or answered false, is a failure. After {@code unhealthyAfter} failures
- * in a row the incarnation is killed as hung. Hence a hung component is restarted within
- * {@code interval * unhealthyAfter + timeout}. The timers only post: the kill is settled by
- * the component's drain, the events are delivered by the tree's hub.
+ * The liveness check of one incarnation, measured from the drain's own progress. Every
+ * interval, unless a check is under way, it starts one:
+ *
+ * <ul>
+ * <li>without a health probe, it sends nothing: it notes how many messages the drain has taken,
+ * whether one is in progress and whether any wait. An idle component passes at once. Otherwise,
+ * after the timeout, the check passes if the drain has taken another message meanwhile; it fails
+ * if the same message is still in progress (it has run longer than the timeout), or if messages
+ * wait and none was taken. So a backlog whose messages are each handled in time is never hung.</li>
+ * <li>with the spec's health probe, it asks the drain to run the probe over the state between
+ * two messages, ahead of the backlog (the state is not thread-safe): the check fails if the probe
+ * answers false or fails, or if no answer comes within the timeout, which covers only the
+ * message in progress and the probe itself.</li>
+ * </ul>
+ *
+ * <p>After {@code unhealthyAfter} failures in a row the incarnation is killed as hung; a passed
+ * check resets the count. A hung component is therefore restarted within about
+ * {@code (interval + timeout) * unhealthyAfter}. The timers only post: the kill is settled by the
+ * component's drain, the events are delivered by the tree's hub.
  */
 final class HealthMonitor {
 
@@ -26,10 +36,8 @@ final class HealthMonitor {
     private final Incarnation incarnation;
     private final HealthCheck spec;
     private volatile @Nullable Disposable ticks;
-    /** The check of the latest tick, which the probe in the mailbox answers when the drain reaches it. */
-    private volatile @Nullable Check latest;
-    /** Whether a probe waits in the mailbox. */
-    private volatile boolean probeQueued;
+    /** The check under way: at most one at a time, whatever the interval and the timeout. */
+    private volatile @Nullable Check current;
     private int failuresInARow; // guarded by this
     private volatile boolean stopped;
 
@@ -50,23 +58,53 @@ final class HealthMonitor {
         if (t != null) {
             t.dispose();
         }
+        Check c = current;
+        if (c != null) {
+            c.cancelTimeout();
+        }
     }
 
     private void tick() {
-        if (stopped) {
+        if (stopped || current != null) {
             return;
         }
         Check check = new Check();
-        latest = check;
-        check.timeout = cell.timer().schedule(check::timedOut, spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        if (!probeQueued) {
-            probeQueued = true;
-            cell.mailbox.offerProbe(check);
-            cell.signalQueued();
+        current = check;
+        if (cell.cspec.healthProbe() != null) {
+            check.timeout = cell.timer().schedule(check::probeUnanswered, spec.timeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
+            incarnation.raise(Incarnation.PROBE);
+            cell.signal();
+            return;
+        }
+        check.takenAtStart = cell.takenCount();
+        check.busyAtStart = incarnation.busy();
+        if (!check.busyAtStart && cell.mailbox.isEmpty()) {
+            check.settle(true, null); // idle: nothing to be late with
+            return;
+        }
+        check.timeout = cell.timer().schedule(check::progressDue, spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The drain reached the probe, between two messages of {@code inc}: it runs the spec's probe over the state. */
+    void probeReached(Incarnation inc) {
+        Check check = current;
+        if (inc != incarnation || check == null || check.outcome != Check.PENDING) {
+            return; // the check timed out already
+        }
+        Function<Object, Mono<Boolean>> probe = Objects.requireNonNull(cell.cspec.healthProbe());
+        try {
+            Objects.requireNonNull(probe.apply(inc.state), "health probe returned null")
+                    .subscribe(healthy -> check.settle(Boolean.TRUE.equals(healthy),
+                            Boolean.TRUE.equals(healthy) ? null : "health probe answered false"),
+                            error -> check.settle(false, "health probe failed: " + error),
+                            () -> check.settle(false, "health probe completed without an answer"));
+        } catch (Throwable t) {
+            check.settle(false, "health probe failed: " + t);
         }
     }
 
-    private void succeeded() {
+    private void passed() {
         synchronized (this) {
             failuresInARow = 0;
         }
@@ -88,7 +126,7 @@ final class HealthMonitor {
         }
     }
 
-    /** One probe through the mailbox; answered, timed out or failed exactly once. */
+    /** One check: passed or failed exactly once. */
     final class Check {
         static final int PENDING = 0;
         private static final int DONE = 1;
@@ -99,49 +137,43 @@ final class HealthMonitor {
 
         volatile int outcome = PENDING;
         volatile @Nullable Disposable timeout;
+        long takenAtStart;
+        boolean busyAtStart;
 
-        /** The drain reached this probe, between two messages of {@code inc}: it answers the latest check. */
-        void reached(Incarnation inc) {
-            probeQueued = false;
-            Check check = latest;
-            if (inc != incarnation || check == null || check.outcome != PENDING) {
-                return; // sent to an incarnation that has ended, or the check timed out already
+        /** The timeout of a progress check: has the drain taken another message since it started? */
+        void progressDue() {
+            if (cell.takenCount() != takenAtStart) {
+                settle(true, null);
+            } else if (busyAtStart && incarnation.busy()) {
+                settle(false, "the message in progress has run longer than " + spec.timeout());
+            } else if (!cell.mailbox.isEmpty()) {
+                settle(false, "messages wait and none was taken within " + spec.timeout());
+            } else {
+                settle(true, null); // it finished its last message and has nothing left
             }
-            check.probe(inc);
         }
 
-        private void probe(Incarnation inc) {
-            Function<Object, Mono<Boolean>> probe = cell.cspec.healthProbe();
-            if (probe == null) {
-                answered(true, null);
+        void probeUnanswered() {
+            settle(false, "health probe not answered within " + spec.timeout());
+        }
+
+        void settle(boolean healthy, @Nullable String reason) {
+            if (!STATE.compareAndSet(this, PENDING, DONE)) {
                 return;
             }
-            try {
-                Objects.requireNonNull(probe.apply(inc.state), "health probe returned null")
-                        .subscribe(healthy -> answered(Boolean.TRUE.equals(healthy), null),
-                                error -> answered(false, error), () -> answered(false, null));
-            } catch (Throwable t) {
-                answered(false, t);
+            cancelTimeout();
+            current = null;
+            if (healthy) {
+                passed();
+            } else {
+                failed(Objects.requireNonNull(reason));
             }
         }
 
-        void answered(boolean healthy, @Nullable Throwable error) {
-            if (STATE.compareAndSet(this, PENDING, DONE)) {
-                Disposable t = timeout;
-                if (t != null) {
-                    t.dispose();
-                }
-                if (healthy) {
-                    succeeded();
-                } else {
-                    failed(error != null ? "health probe failed: " + error : "health probe answered false");
-                }
-            }
-        }
-
-        void timedOut() {
-            if (STATE.compareAndSet(this, PENDING, DONE)) {
-                failed("no answer within " + spec.timeout());
+        void cancelTimeout() {
+            Disposable t = timeout;
+            if (t != null) {
+                t.dispose();
             }
         }
     }

@@ -46,6 +46,8 @@ final class Incarnation implements Subscription {
     static final int KILLED = 2;
     static final int FAILED_REPLY = 4;
     static final int TERMINATE = 8;
+    /** The health check asks for its probe over the state: the drain runs it before the next message. */
+    static final int PROBE = 16;
 
     final ComponentCell cell;
     final CoreSubscriber<? super Object> actual;
@@ -72,6 +74,8 @@ final class Incarnation implements Subscription {
     private int runningDeliveries;
     private @Nullable Thread runner;
     private volatile @Nullable Disposable timeout;
+    /** The kill of the processing timeout, handled by its own directive. */
+    private volatile @Nullable TimeoutException timeoutKill;
     private @Nullable HealthMonitor health;
 
     Incarnation(ComponentCell cell, CoreSubscriber<? super Object> actual) {
@@ -104,6 +108,23 @@ final class Incarnation implements Subscription {
         } while (!INTERRUPTS.compareAndSet(this, v, v | bit));
     }
 
+    /** Clears a bit the drain has dealt with. */
+    void clear(int bit) {
+        int v;
+        do {
+            v = interrupts;
+        } while (!INTERRUPTS.compareAndSet(this, v, v & ~bit));
+    }
+
+    /**
+     * Whether a message is in progress: a synchronous handler runs, or an asynchronous one's
+     * {@code Mono} has not ended. Read by the health check's timer without synchronizing: a
+     * stale answer is corrected by the progress counter it reads with it.
+     */
+    boolean busy() {
+        return runner != null || inFlight != null;
+    }
+
     /** Whether this thread is running this incarnation's handler now. */
     boolean isRunningHandler() {
         return runner == Thread.currentThread();
@@ -121,7 +142,7 @@ final class Incarnation implements Subscription {
             state = Objects.requireNonNull(cell.cspec.newState(), "state factory returned null");
             return true;
         } catch (Throwable t) {
-            cell.tree.publish(new SupervisionEvent.Crashed(cell.path(), Tree.now(), t, null));
+            cell.tree.publish(new SupervisionEvent.Crashed(cell.path(), Tree.now(), t, null, Directive.RESTART));
             Tree.LOG.warn("'{}': state factory failed", cell.path(), t);
             ended = true;
             actual.onError(t);
@@ -145,7 +166,8 @@ final class Incarnation implements Subscription {
             } catch (Throwable t) {
                 Tree.LOG.warn("'{}': closing the state of an ended incarnation failed", cell.path(), t);
                 if (end == null || end instanceof Signals.Signal) {
-                    cell.tree.publish(new SupervisionEvent.Crashed(cell.path(), Tree.now(), t, null));
+                    cell.tree.publish(new SupervisionEvent.Crashed(cell.path(), Tree.now(), t, null,
+                            Directive.RESTART));
                     end = t;
                 } else {
                     end.addSuppressed(t);
@@ -212,7 +234,7 @@ final class Incarnation implements Subscription {
         }
         if (error != null) {
             stopTimeout();
-            crashed(item, deliveries, error);
+            crashed(item, deliveries, error, cell.cspec.directiveFor(error));
             return true;
         }
         if (sync != null) {
@@ -229,7 +251,8 @@ final class Incarnation implements Subscription {
             } catch (Throwable t) {
                 stopTimeout();
                 // Mono.error(anError).call() throws the Error wrapped by Exceptions.propagate
-                crashed(item, deliveries, Exceptions.unwrap(t));
+                Throwable cause = Exceptions.unwrap(t);
+                crashed(item, deliveries, cause, cell.cspec.directiveFor(cause));
                 return true;
             }
             stopTimeout();
@@ -265,8 +288,12 @@ final class Incarnation implements Subscription {
         }
     }
 
-    /** Crashed on {@code item} (null when on none): publish, redeliver or dead-letter it, end. The drain only. */
-    void crashed(@Nullable Object item, int deliveries, Throwable cause) {
+    /**
+     * Failed on {@code item} (null when on none): publish, then follow the directive. RESUME
+     * rejects the message and carries on; the others redeliver or dead-letter it and end the
+     * incarnation, whose pipeline takes the directive to the supervisor. The drain only.
+     */
+    void crashed(@Nullable Object item, int deliveries, Throwable cause, Directive directive) {
         if (cause instanceof NormalExit) {
             if (item != null) {
                 cell.replied(item, null);
@@ -281,22 +308,46 @@ final class Incarnation implements Subscription {
         }
         Object message = item instanceof Ask ? ((Ask) item).message : item;
         Instant at = Tree.now(); // one clock read for the crash and its dead letter
-        cell.tree.publish(new SupervisionEvent.Crashed(path, at, cause, message));
-        Tree.LOG.warn("'{}' crashed on {}", path, message, cause);
+        cell.tree.publish(new SupervisionEvent.Crashed(path, at, cause, message, directive));
+        cell.lastDirective = directive;
+        if (directive == Directive.RESUME && item != null) {
+            if (Tree.LOG.isInfoEnabled()) {
+                Tree.LOG.info("'{}' rejected {} and carries on: {}", path, message, cause.toString());
+            }
+            cell.deadLetter(item, DeadLetterReason.REJECTED, cause, path, at);
+            return;
+        }
+        Tree.LOG.warn("'{}' crashed on {} ({})", path, message, directive, cause);
         if (item != null) {
-            if (deliveries < cell.cspec.redeliveries()) {
+            if (directive == Directive.RESTART && deliveries < cell.cspec.redeliveries()) {
                 cell.redeliver(item, deliveries + 1);
             } else {
                 cell.deadLetter(item, DeadLetterReason.CRASHED, cause, path, at);
             }
         }
+        cell.pendingDirective = directive;
         cell.finish(this, cause, cell.stable());
     }
 
-    /** A kill took the message in progress (or none): a deadline dead-letters it and stops, anything else crashes. */
+    /**
+     * A kill took the message in progress (or none): a deadline dead-letters it and stops; a
+     * processing timeout follows its directive; a failed health check crashes.
+     */
     void settleKill(Throwable cause) {
         Object item = killedItem;
         killedItem = null;
+        if (cause == timeoutKill) {
+            Directive directive = cell.cspec.processingTimeoutDirective();
+            if (directive == Directive.RESUME && item != null) {
+                // an asynchronous handler's Mono was cancelled (build() refuses RESUME for a synchronous one):
+                // the message is rejected and the incarnation carries on, killable again
+                inFlight = null;
+                killCause = null;
+                clear(KILLED);
+            }
+            crashed(item, killedDeliveries, cause, directive);
+            return;
+        }
         if (cause instanceof ComponentCell.DeadlinePassed) {
             if (item != null) {
                 cell.deadLetter(item, cell.refusalReason(ComponentState.STOPPED), null);
@@ -304,7 +355,7 @@ final class Incarnation implements Subscription {
             cell.finish(this, new Signals.Stop(cell.deadlineReason()), false);
             return;
         }
-        crashed(item, killedDeliveries, cause);
+        crashed(item, killedDeliveries, cause, Directive.RESTART);
     }
 
     // ------------------------------------------------------------------ kills (any thread)
@@ -349,9 +400,12 @@ final class Incarnation implements Subscription {
             return;
         }
         long nanos = cell.cspec.processingTimeout().toNanos();
-        timeout = cell.timer().schedule(() -> kill(new TimeoutException("handler of '" + cell.path()
-                + "' took longer than its processing timeout " + cell.cspec.processingTimeout())), nanos,
-                TimeUnit.NANOSECONDS);
+        timeout = cell.timer().schedule(() -> {
+            TimeoutException t = new TimeoutException("handler of '" + cell.path()
+                    + "' took longer than its processing timeout " + cell.cspec.processingTimeout());
+            timeoutKill = t; // before the kill: the drain tells it from the other kills by it
+            kill(t);
+        }, nanos, TimeUnit.NANOSECONDS);
     }
 
     private void stopTimeout() {
@@ -369,6 +423,14 @@ final class Incarnation implements Subscription {
             HealthMonitor m = new HealthMonitor(cell, this);
             health = m;
             m.start();
+        }
+    }
+
+    /** The drain reached the health check's probe, between two messages: it runs the spec's probe over the state. */
+    void probe() {
+        HealthMonitor m = health;
+        if (m != null) {
+            m.probeReached(this);
         }
     }
 

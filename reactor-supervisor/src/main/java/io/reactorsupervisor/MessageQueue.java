@@ -8,20 +8,17 @@ import reactor.util.concurrent.Queues;
 
 /**
  * A component's mailbox: a multi-producer queue with one consumer (the component's drain),
- * bounded by its capacity. It outlives incarnations. Messages count towards the bound; health
- * probes do not (a component holds at most one, see {@link HealthMonitor}).
+ * bounded by its capacity. It outlives incarnations. It holds messages only: the health check
+ * watches the drain's progress and sends its probe ahead of the queue (see {@link HealthMonitor}).
  */
 final class MessageQueue {
 
     private static final AtomicIntegerFieldUpdater<MessageQueue> DEPTH =
             AtomicIntegerFieldUpdater.newUpdater(MessageQueue.class, "depth");
-    private static final AtomicIntegerFieldUpdater<MessageQueue> PROBES =
-            AtomicIntegerFieldUpdater.newUpdater(MessageQueue.class, "probes");
 
     private final Queue<Object> queue = Queues.unboundedMultiproducer().get();
     private final int capacity;
     private volatile int depth;
-    private volatile int probes;
 
     MessageQueue(int capacity) {
         this.capacity = capacity;
@@ -35,22 +32,6 @@ final class MessageQueue {
         }
         queue.offer(item);
         return true;
-    }
-
-    /** Queues a health probe, outside the bound. */
-    void offerProbe(Object probe) {
-        PROBES.incrementAndGet(this);
-        queue.offer(probe);
-    }
-
-    /** The consumer took a probe out. */
-    void probePolled() {
-        PROBES.decrementAndGet(this);
-    }
-
-    /** How many health probes wait in the mailbox. */
-    int probes() {
-        return probes;
     }
 
     /** The consumer only. Polled messages leave the depth through {@link #polled(int)}, once per batch. */

@@ -68,8 +68,11 @@ final class Signals {
 
     // ------------------------------------------------------------------ a supervisor's queue
 
-    /** An incarnation of {@code child} ended with {@code cause}; {@code verdict} completes to restart it. */
-    record Crashed(ChildCell child, Throwable cause, long attempt, Sinks.Empty<Void> verdict) {
+    /**
+     * An incarnation of {@code child} ended with {@code cause}, and its {@code directive} says what
+     * follows; {@code verdict} completes to restart it.
+     */
+    record Crashed(ChildCell child, Throwable cause, long attempt, Directive directive, Sinks.Empty<Void> verdict) {
     }
 
     /** The child's restart delay has elapsed; it waits at its gate for its turn in a group restart. */

@@ -29,15 +29,19 @@ public sealed interface SupervisionEvent {
     }
 
     /**
-     * An incarnation ended abnormally: its handler threw, returned an error, passed its
-     * processing timeout, or its health check failed.
+     * A component failed: its handler threw, returned an error or passed its processing
+     * timeout, its state factory or {@code close()} threw, or its health check failed. The
+     * directive says what followed: {@link Directive#RESTART} (the incarnation ended and its
+     * supervisor decides on a restart), {@link Directive#RESUME} (the message was rejected and
+     * the incarnation carries on), {@link Directive#STOP} or {@link Directive#ESCALATE}.
      *
      * @param path the child's path
      * @param timestamp when
      * @param cause the failure
      * @param message the message being handled, or null when none was (a health check)
+     * @param directive what the failure does
      */
-    record Crashed(String path, Instant timestamp, Throwable cause, @Nullable Object message)
+    record Crashed(String path, Instant timestamp, Throwable cause, @Nullable Object message, Directive directive)
             implements SupervisionEvent {
     }
 

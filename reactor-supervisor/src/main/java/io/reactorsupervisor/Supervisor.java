@@ -109,6 +109,16 @@ public interface Supervisor {
     SupervisorSnapshot snapshot();
 
     /**
+     * Whether this subtree takes traffic well now (see {@link Readiness}): the readiness of a
+     * {@link #snapshot()}, for a readiness probe.
+     *
+     * @return ready, or the reason of each child that is not
+     */
+    default Readiness readiness() {
+        return snapshot().readiness();
+    }
+
+    /**
      * Stops the tree gracefully: stop accepting messages, let each component finish its
      * current message and drain its mailbox, children in reverse start order, each awaited,
      * all within {@code deadline}. At the deadline the message in progress and what is left

@@ -146,6 +146,16 @@ final class SupervisorCell extends ChildCell {
             deferred.add(c); // as OTP's supervisor: handled once the start or the group restart is over
             return;
         }
+        if (c.directive() == Directive.STOP) {
+            child.live = false;
+            c.verdict().tryEmitError(new Signals.Stop("stopped by its failure directive: " + cause));
+            return;
+        }
+        if (c.directive() == Directive.ESCALATE) {
+            child.live = false; // gives up at once, as if its limit were reached
+            c.verdict().tryEmitError(new Signals.GiveUp(cause));
+            return;
+        }
         boolean normal = cause instanceof NormalExit;
         RestartPolicy policy = child.spec.restartPolicy();
         if (policy == RestartPolicy.TEMPORARY || (policy == RestartPolicy.TRANSIENT && normal)) {

@@ -2,6 +2,7 @@ package io.reactorsupervisor;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +42,36 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
             counts.merge(child.state(), 1, Integer::sum);
         }
         return counts;
+    }
+
+    /**
+     * The readiness of this subtree at the moment of the snapshot (see {@link Readiness}).
+     *
+     * @return ready when this supervisor and every descendant that counts are ready, with the
+     *     reason of each one that is not
+     */
+    public Readiness readiness() {
+        Map<String, String> notReady = new LinkedHashMap<>();
+        collectNotReady(this, notReady);
+        return new Readiness(notReady.isEmpty(), notReady);
+    }
+
+    private static void collectNotReady(ChildSnapshot node, Map<String, String> notReady) {
+        ComponentState s = node.state();
+        if (s == ComponentState.STOPPED) {
+            return; // ended on purpose: it takes no traffic and is not expected to
+        }
+        if (s != ComponentState.RUNNING) {
+            notReady.put(node.path(), s.name());
+        } else if (node instanceof ComponentSnapshot && !((ComponentSnapshot) node).ready()) {
+            notReady.put(node.path(), "mailbox above its readiness threshold ("
+                    + ((ComponentSnapshot) node).mailboxDepth() + " waiting)");
+        }
+        if (node instanceof SupervisorSnapshot) {
+            for (ChildSnapshot child : ((SupervisorSnapshot) node).children()) {
+                collectNotReady(child, notReady);
+            }
+        }
     }
 
     /**
@@ -101,6 +132,12 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
             ComponentSnapshot c = (ComponentSnapshot) node;
             sb.append(" mailbox=").append(c.mailboxDepth()).append(" handled=").append(c.handled())
                     .append(" dead=").append(c.deadLetters());
+            if (!c.ready() && c.state() == ComponentState.RUNNING) {
+                sb.append(" not-ready");
+            }
+            if (c.lastDirective() != null && c.lastDirective() != Directive.RESTART) {
+                sb.append(" last-directive=").append(c.lastDirective());
+            }
             c.circuitBreakers().forEach((breaker, state) -> sb.append(" breaker:").append(breaker).append('=')
                     .append(state));
         }

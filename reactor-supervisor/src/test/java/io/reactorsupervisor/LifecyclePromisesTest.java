@@ -452,23 +452,6 @@ class LifecyclePromisesTest extends VirtualTimeTest {
     }
 
     @Test
-    void aHungComponentHoldsOneProbeHoweverManyChecksItMisses() {
-        ComponentSpec<String, String> hung = ComponentSpec.<String, String, Object>named("hung")
-                .state(Object::new)
-                .handler((s, m) -> Mono.never())
-                .healthCheck(HealthCheck.every(Duration.ofMillis(10)).withTimeout(Duration.ofMillis(10))
-                        .withUnhealthyAfter(1_000))
-                .build();
-        Supervisor root = start(Supervisor.named("root").child(hung));
-        root.ref(hung).tell("hang");
-        advance(Duration.ofSeconds(2));
-        int failed = events(SupervisionEvent.HealthCheckFailed.class).size();
-        ComponentCell cell = ((LocalRef) (ComponentRef<?, ?>) root.ref(hung)).cell;
-        assertThat(failed).isGreaterThan(100); // a missed check every interval
-        assertThat(cell.mailbox.probes()).isEqualTo(1); // and yet one probe waits, not one per check
-    }
-
-    @Test
     void aTreeTenThousandLevelsDeepStartsAndShutsDown() {
         ComponentSpec<String, String> leaf = ComponentTest.memo("leaf").build();
         SupervisorSpec.Builder level = Supervisor.named("s0").child(leaf);
