@@ -1,9 +1,10 @@
 package io.reactorsupervisor;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
@@ -35,9 +36,16 @@ import reactor.util.retry.Retry;
  */
 abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
 
-    @SuppressWarnings("rawtypes")
-    private static final AtomicReferenceFieldUpdater<ChildCell, ComponentState> STATE =
-            AtomicReferenceFieldUpdater.newUpdater(ChildCell.class, ComponentState.class, "state");
+    /* A VarHandle, as Drain's: the cells are subclasses. */
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(ChildCell.class, "state", ComponentState.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final ChildSpec spec;
     final String name;

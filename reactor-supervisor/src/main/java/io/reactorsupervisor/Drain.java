@@ -1,7 +1,8 @@
 package io.reactorsupervisor;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
@@ -21,8 +22,19 @@ import reactor.core.scheduler.Scheduler;
  */
 abstract class Drain implements Runnable {
 
-    private static final AtomicIntegerFieldUpdater<Drain> WIP = AtomicIntegerFieldUpdater.newUpdater(Drain.class,
-            "wip");
+    /*
+     * A VarHandle rather than a field updater: an updater of a non-final class checks each
+     * receiver's class on every access, and the drains are subclasses.
+     */
+    private static final VarHandle WIP;
+
+    static {
+        try {
+            WIP = MethodHandles.lookup().findVarHandle(Drain.class, "wip", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The queue is empty, or nothing can be taken from it now: let go of the drain. */
     static final int DRAINED = 0;
@@ -65,7 +77,7 @@ abstract class Drain implements Runnable {
 
     /** Something other than a queued item changed (an end, a stop, a reply): drain again. */
     final void signal() {
-        if (WIP.getAndIncrement(this) == 0) {
+        if ((int) WIP.getAndAdd(this, 1) == 0) {
             schedule();
         }
     }
@@ -76,7 +88,7 @@ abstract class Drain implements Runnable {
      * leaves without touching anything.
      */
     final void takeOver() {
-        WIP.set(this, 1);
+        WIP.setVolatile(this, 1);
         worker = null; // dropped, not disposed: disposing it would interrupt the abandoned thread again
         schedule();
     }
@@ -96,7 +108,7 @@ abstract class Drain implements Runnable {
             }
             w.schedule(this);
         } catch (RejectedExecutionException e) {
-            WIP.set(this, 0);
+            WIP.setVolatile(this, 0);
             rejected(e);
         }
     }
@@ -127,7 +139,7 @@ abstract class Drain implements Runnable {
             if (outcome == ABANDON) {
                 return;
             }
-            missed = WIP.addAndGet(this, -missed);
+            missed = (int) WIP.getAndAdd(this, -missed) - missed;
             if (missed == 0) {
                 // a sender that saw this drain running did not signal: take its item, unless nothing can take
                 // it now (whatever unblocks the drain signals it again)
