@@ -380,4 +380,53 @@ class ConcurrencyPromisesTest {
             }
         }
     }
+
+    @Test
+    void rejectionsFromManySendersAreCountedOnceAndKeepTheState() throws Exception {
+        AtomicInteger handled = new AtomicInteger();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, int[]>named("c")
+                .state(() -> new int[1])
+                .syncHandler((count, m) -> {
+                    if (m.startsWith("!")) {
+                        throw new IllegalArgumentException(m);
+                    }
+                    count[0]++; // the state survives every rejection: it counts all valid messages
+                    handled.incrementAndGet();
+                    return Integer.toString(count[0]);
+                })
+                .onFailure(IllegalArgumentException.class, Directive.RESUME)
+                .limit(RestartLimit.of(0, Duration.ofMinutes(1)))
+                .mailbox(Mailbox.unbounded())
+                .build();
+        Supervisor root = Supervisor.named("root").child(spec).start();
+        AtomicInteger rejected = new AtomicInteger();
+        Disposable d = root.deadLetters().subscribe(dl -> {
+            if (dl.reason() == DeadLetterReason.REJECTED) {
+                rejected.incrementAndGet();
+            }
+        });
+        int senders = 4;
+        int each = 5_000;
+        Thread[] threads = new Thread[senders];
+        for (int t = 0; t < senders; t++) {
+            int id = t;
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    assertThat(root.<String, String>ref("c").tell(i % 4 == 0 ? "!" + id + ":" + i : "m")).isTrue();
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join(WAIT.toMillis());
+        }
+        int valid = senders * each * 3 / 4;
+        assertThat(root.<String, String>ref("c").ask("m").block(WAIT)).isEqualTo(Integer.toString(valid + 1));
+        Eventually.until("every rejection is published", () -> rejected.get() == senders * each / 4);
+        assertThat(handled).hasValue(valid + 1);
+        assertThat(root.ref(spec).state()).isEqualTo(ComponentState.RUNNING);
+        assertThat(((ComponentSnapshot) root.snapshot().child("c")).restarts()).isZero();
+        d.dispose();
+        assertThat(root.shutdown(Duration.ofSeconds(5)).block(WAIT)).isNull();
+    }
 }

@@ -171,6 +171,42 @@ class DirectivesTest extends VirtualTimeTest {
     }
 
     @Test
+    void aComponentStoppedByItsDirectiveCanBeRestartedByHand() {
+        ComponentSpec<String, String> spec = counter("c").onFailure(IllegalStateException.class, Directive.STOP).build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        ref.tell("a");
+        ref.tell("broken");
+        advance(1);
+        assertThat(ref.state()).isEqualTo(ComponentState.STOPPED);
+        StepVerifier.create(root.restartChild("c")).verifyComplete();
+        StepVerifier.create(ref.ask("b")).expectNext("1:b").verifyComplete(); // a fresh state
+    }
+
+    @Test
+    void aRejectionWhileStoppingLetsTheStopDrainTheRest() {
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, int[]>named("c")
+                .state(() -> new int[1])
+                .handler((count, m) -> Mono.delay(Duration.ofSeconds(1)).then(m.equals("invalid")
+                        ? Mono.error(new InvalidOrder(m)) : Mono.just(++count[0] + ":" + m)))
+                .onFailure(InvalidOrder.class, Directive.RESUME)
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        ref.tell("a");
+        ref.tell("invalid");
+        ref.tell("b");
+        Mono<Void> stop = root.stopChild("c", Duration.ofSeconds(10)).cache();
+        stop.subscribe(v -> { }, e -> { });
+        advance(Duration.ofSeconds(3));
+        StepVerifier.create(stop).verifyComplete();
+        assertThat(snapshot(root, "c").handled()).isEqualTo(2);
+        assertThat(events(SupervisionEvent.DeadLetter.class)).extracting(SupervisionEvent.DeadLetter::reason)
+                .containsExactly(DeadLetterReason.REJECTED);
+        assertThat(events(SupervisionEvent.Restarting.class)).isEmpty();
+    }
+
+    @Test
     void aTemporaryChildStoppedByItsDirectiveIsRemoved() {
         ComponentSpec<String, String> spec = counter("c").onFailure(IllegalStateException.class, Directive.STOP)
                 .policy(RestartPolicy.TEMPORARY).build();

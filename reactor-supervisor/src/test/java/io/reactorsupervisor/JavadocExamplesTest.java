@@ -28,6 +28,41 @@ class JavadocExamplesTest extends VirtualTimeTest {
         }
     }
 
+    static final class InvalidOrderException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidOrderException(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    void onFailureExample() {
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, int[]>named("orders")
+            .state(() -> new int[1])
+            .syncHandler((count, m) -> {
+                if (m.startsWith("invalid")) {
+                    throw new InvalidOrderException(m);
+                }
+                if (m.equals("broken")) {
+                    throw new IllegalStateException(m);
+                }
+                return ++count[0] + ":" + m;
+            })
+            // ComponentSpec.Builder.onFailure
+            .onFailure(InvalidOrderException.class, Directive.RESUME) // reject the order, keep the state
+            .onFailure(IllegalStateException.class, Directive.STOP)
+            .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        StepVerifier.create(ref.ask("a")).expectNext("1:a").verifyComplete();
+        StepVerifier.create(ref.ask("invalid b")).expectError(InvalidOrderException.class).verify();
+        StepVerifier.create(ref.ask("c")).expectNext("2:c").verifyComplete();
+        ref.tell("broken");
+        advance(1);
+        assertThat(ref.state()).isEqualTo(ComponentState.STOPPED);
+    }
+
     @Test
     void componentSpecAndSupervisorExamples() {
         // ComponentSpec

@@ -27,6 +27,7 @@ import io.reactorsupervisor.ComponentSnapshot;
 import io.reactorsupervisor.ComponentSpec;
 import io.reactorsupervisor.ComponentState;
 import io.reactorsupervisor.DeadLetterReason;
+import io.reactorsupervisor.Directive;
 import io.reactorsupervisor.HealthCheck;
 import io.reactorsupervisor.Mailbox;
 import io.reactorsupervisor.RestartLimit;
@@ -108,16 +109,20 @@ class ReadmeExamplesTest {
                 .policy(RestartPolicy.PERMANENT)                          // restart after crash and normal exit
                 .mailbox(Mailbox.bounded(1_000))                          // full: refused and dead-lettered
                 .redeliveries(1)                                          // the message that crashed it: once more
-                .healthCheck(HealthCheck.every(Duration.ofSeconds(10))    // a probe through the mailbox
-                        .withTimeout(Duration.ofSeconds(5))
-                        .withUnhealthyAfter(3))                           // 3 failed probes: restarted as hung
+                .healthCheck(HealthCheck.every(Duration.ofSeconds(10))    // liveness: is it making progress?
+                        .withTimeout(Duration.ofSeconds(5))               // one message in progress longer: a failure
+                        .withUnhealthyAfter(3))                           // 3 failed checks in a row: restarted as hung
                 .processingTimeout(Duration.ofSeconds(30))                // one message taking longer: a crash
+                .onFailure(IllegalArgumentException.class, Directive.RESUME) // a bad order: rejected, state kept
+                .readinessThreshold(0.8)                                  // not ready above 800 waiting
                 .build();
         // end::component-spec[]
 
         Supervisor root = track(Supervisor.named("root").child(billing).start());
         assertThat(root.ref(billing).ask("order 1").block(Duration.ofSeconds(1))).isEqualTo("receipt for order 1");
         assertThat(billing.restartLimit()).isEqualTo(RestartLimit.of(5, Duration.ofMinutes(1)));
+        assertThat(billing.directiveFor(new IllegalArgumentException("bad order"))).isEqualTo(Directive.RESUME);
+        assertThat(billing.readinessThreshold()).isEqualTo(0.8);
         assertThat(billing.mailbox().capacity()).isEqualTo(1_000);
     }
 
@@ -286,7 +291,7 @@ class ReadmeExamplesTest {
             return root.events().ofType(SupervisionEvent.Restarted.class).next();
         })
                 .expectSubscription()
-                .expectNoEvent(Duration.ofSeconds(34))           // probes at 10, 20, 30 s; 5 s to answer each
+                .expectNoEvent(Duration.ofSeconds(34))           // checks at 10, 20, 30 s, each failing 5 s later
                 .thenAwait(Duration.ofSeconds(1))                // the third one's timeout: restarted as hung
                 .assertNext(restarted -> assertThat(restarted.path()).isEqualTo("root/stuck"))
                 .verifyComplete();
