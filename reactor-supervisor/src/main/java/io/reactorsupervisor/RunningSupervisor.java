@@ -129,15 +129,45 @@ final class RunningSupervisor implements Supervisor {
         return cell.tree.events().ofType(SupervisionEvent.DeadLetter.class);
     }
 
+    /** Builds the subtree's snapshot bottom-up with a stack of its own: a tree of any depth, no recursion. */
     @Override
     public SupervisorSnapshot snapshot() {
-        List<ChildCell> children = cell.children.inStartOrder();
-        List<ChildSnapshot> snaps = new ArrayList<>(children.size());
-        for (ChildCell c : children) {
-            snaps.add(c.snapshot());
+        ArrayDeque<Level> levels = new ArrayDeque<>();
+        levels.push(new Level(cell));
+        for (;;) {
+            Level level = levels.peek();
+            if (level.next < level.children.size()) {
+                ChildCell c = level.children.get(level.next++);
+                if (c instanceof SupervisorCell) {
+                    levels.push(new Level((SupervisorCell) c));
+                } else {
+                    level.snapshots.add(c.snapshot());
+                }
+                continue;
+            }
+            levels.pop();
+            SupervisorCell s = level.supervisor;
+            SupervisorSnapshot done = new SupervisorSnapshot(s.name, s.path(), s.sspec.strategy(), s.state(),
+                    s.restarts, s.uptime(), level.snapshots);
+            if (levels.isEmpty()) {
+                return done;
+            }
+            levels.peek().snapshots.add(done);
         }
-        return new SupervisorSnapshot(cell.name, path(), cell.sspec.strategy(), cell.state(), cell.restarts,
-                cell.uptime(), snaps);
+    }
+
+    /** A supervisor whose snapshot is being built: its children, and the snapshots of those done. */
+    private static final class Level {
+        final SupervisorCell supervisor;
+        final List<ChildCell> children;
+        final List<ChildSnapshot> snapshots;
+        int next;
+
+        Level(SupervisorCell supervisor) {
+            this.supervisor = supervisor;
+            this.children = supervisor.children.inStartOrder();
+            this.snapshots = new ArrayList<>(children.size());
+        }
     }
 
     @Override

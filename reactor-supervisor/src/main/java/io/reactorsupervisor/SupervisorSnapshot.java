@@ -1,6 +1,7 @@
 package io.reactorsupervisor;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,20 +57,27 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
         return new Readiness(notReady.isEmpty(), notReady);
     }
 
-    private static void collectNotReady(ChildSnapshot node, Map<String, String> notReady) {
-        ComponentState s = node.state();
-        if (s == ComponentState.STOPPED) {
-            return; // ended on purpose: it takes no traffic and is not expected to
-        }
-        if (s != ComponentState.RUNNING) {
-            notReady.put(node.path(), s.name());
-        } else if (node instanceof ComponentSnapshot && !((ComponentSnapshot) node).ready()) {
-            notReady.put(node.path(), "mailbox above its readiness threshold ("
-                    + ((ComponentSnapshot) node).mailboxDepth() + " waiting)");
-        }
-        if (node instanceof SupervisorSnapshot) {
-            for (ChildSnapshot child : ((SupervisorSnapshot) node).children()) {
-                collectNotReady(child, notReady);
+    /** In start order, depth first, with a stack of its own: a tree of any depth, no recursion. */
+    private static void collectNotReady(ChildSnapshot top, Map<String, String> notReady) {
+        ArrayDeque<ChildSnapshot> pending = new ArrayDeque<>();
+        pending.push(top);
+        while (!pending.isEmpty()) {
+            ChildSnapshot node = pending.pop();
+            ComponentState s = node.state();
+            if (s == ComponentState.STOPPED) {
+                continue; // ended on purpose: it takes no traffic and is not expected to
+            }
+            if (s != ComponentState.RUNNING) {
+                notReady.put(node.path(), s.name());
+            } else if (node instanceof ComponentSnapshot && !((ComponentSnapshot) node).ready()) {
+                notReady.put(node.path(), "mailbox above its readiness threshold ("
+                        + ((ComponentSnapshot) node).mailboxDepth() + " waiting)");
+            }
+            if (node instanceof SupervisorSnapshot) {
+                List<ChildSnapshot> children = ((SupervisorSnapshot) node).children();
+                for (int i = children.size() - 1; i >= 0; i--) {
+                    pending.push(children.get(i));
+                }
             }
         }
     }
@@ -118,11 +126,29 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
      */
     public String render() {
         StringBuilder sb = new StringBuilder();
-        render(this, "", "", sb);
+        // depth first in start order, with a stack of its own: a tree of any depth, no recursion
+        ArrayDeque<Line> pending = new ArrayDeque<>();
+        pending.push(new Line(this, "", ""));
+        while (!pending.isEmpty()) {
+            Line line = pending.pop();
+            render(line.node(), line.firstPrefix(), sb);
+            if (line.node() instanceof SupervisorSnapshot) {
+                List<ChildSnapshot> children = ((SupervisorSnapshot) line.node()).children();
+                for (int i = children.size() - 1; i >= 0; i--) {
+                    boolean last = i == children.size() - 1;
+                    pending.push(new Line(children.get(i), line.prefix() + (last ? "└─ " : "├─ "),
+                            line.prefix() + (last ? "   " : "│  ")));
+                }
+            }
+        }
         return sb.toString();
     }
 
-    private static void render(ChildSnapshot node, String firstPrefix, String prefix, StringBuilder sb) {
+    /** One line to render: the node, what precedes it, and what precedes its children. */
+    private record Line(ChildSnapshot node, String firstPrefix, String prefix) {
+    }
+
+    private static void render(ChildSnapshot node, String firstPrefix, StringBuilder sb) {
         sb.append(firstPrefix).append(node.name()).append(" [").append(node.kind());
         if (node instanceof SupervisorSnapshot) {
             sb.append(' ').append(((SupervisorSnapshot) node).strategy());
@@ -142,12 +168,5 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
                     .append(state));
         }
         sb.append(" uptime=").append(node.uptime()).append('\n');
-        if (node instanceof SupervisorSnapshot) {
-            List<ChildSnapshot> children = ((SupervisorSnapshot) node).children();
-            for (int i = 0; i < children.size(); i++) {
-                boolean last = i == children.size() - 1;
-                render(children.get(i), prefix + (last ? "└─ " : "├─ "), prefix + (last ? "   " : "│  "), sb);
-            }
-        }
     }
 }

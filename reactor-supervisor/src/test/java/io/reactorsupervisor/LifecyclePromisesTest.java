@@ -466,6 +466,33 @@ class LifecyclePromisesTest extends VirtualTimeTest {
     }
 
     @Test
+    void aTreeOfAnyDepthIsSnapshottedRenderedAndReadOnASmallStack() throws Exception {
+        ComponentSpec<String, String> leaf = ComponentTest.memo("leaf").build();
+        SupervisorSpec.Builder level = Supervisor.named("s0").child(leaf);
+        for (int i = 1; i < 2_000; i++) {
+            level = Supervisor.named("s" + i).child(level);
+        }
+        Supervisor root = start(level);
+        StepVerifier.create(root.started()).verifyComplete();
+        String[] rendered = new String[1];
+        Readiness[] readiness = new Readiness[1];
+        Thread small = new Thread(null, () -> {
+            SupervisorSnapshot snapshot = root.snapshot();
+            rendered[0] = snapshot.render();
+            readiness[0] = snapshot.readiness();
+        }, "small-stack", 64 * 1024); // a recursive walk of 2,000 levels does not fit in 64 KiB
+        Throwable[] failed = new Throwable[1];
+        small.setUncaughtExceptionHandler((t, e) -> failed[0] = e);
+        small.start();
+        small.join(10_000);
+        assertThat(failed[0]).isNull(); // a recursive walk: StackOverflowError
+        assertThat(rendered[0].lines().count()).isEqualTo(2_001);
+        assertThat(rendered[0]).endsWith("└─ leaf [component] RUNNING restarts=0 mailbox=0 handled=0 dead=0 "
+                + "uptime=PT0S\n");
+        assertThat(readiness[0]).isEqualTo(new Readiness(true, java.util.Map.of()));
+    }
+
+    @Test
     void anInterruptLeftOverFromOneMessageDoesNotCrashTheNext() {
         ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
                 .state(Object::new)
