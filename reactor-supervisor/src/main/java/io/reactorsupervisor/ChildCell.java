@@ -336,8 +336,14 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
         if (!moveTo(ComponentState.FAILED)) {
             return false;
         }
-        tree.publish(new SupervisionEvent.Failed(path(), Tree.now(), cause));
-        Tree.LOG.error("'{}' gave up: {}", path(), cause.toString());
+        String path = path();
+        tree.publish(new SupervisionEvent.Failed(path, Tree.now(), cause));
+        String previousMdc = Mdc.put(path);
+        try {
+            Tree.LOG.error("'{}' gave up: {}", path, cause.toString());
+        } finally {
+            Mdc.restore(previousMdc);
+        }
         return true;
     }
 

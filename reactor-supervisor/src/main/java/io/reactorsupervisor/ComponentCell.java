@@ -133,6 +133,15 @@ final class ComponentCell extends ChildCell {
 
     @Override
     int drainBatch() {
+        String previousMdc = Mdc.put(path()); // once a batch: what the handler and the library log carries it
+        try {
+            return drainBatchInMdc();
+        } finally {
+            Mdc.restore(previousMdc);
+        }
+    }
+
+    private int drainBatchInMdc() {
         int budget = BATCH;
         int polled = 0;
         try {
@@ -312,7 +321,7 @@ final class ComponentCell extends ChildCell {
 
     /** As {@link #deadLetter(Object, DeadLetterReason, Throwable)}, with the path and time the caller has at hand. */
     void deadLetter(Object item, DeadLetterReason reason, @Nullable Throwable cause, String path, Instant at) {
-        Object message = item instanceof Ask ? ((Ask) item).message : item;
+        Object message = Envelope.message(item);
         if (item instanceof Ask) {
             Throwable error;
             if (reason == DeadLetterReason.REJECTED && cause != null) {
@@ -400,7 +409,13 @@ final class ComponentCell extends ChildCell {
         if (state().isTerminal()) {
             return;
         }
-        Tree.LOG.warn("'{}' did not drain its mailbox within the stop deadline", path());
+        String path = path();
+        String previousMdc = Mdc.put(path); // on the timer's thread
+        try {
+            Tree.LOG.warn("'{}' did not drain its mailbox within the stop deadline", path);
+        } finally {
+            Mdc.restore(previousMdc);
+        }
         deadlinePassed = true;
         Incarnation inc = current;
         if (inc == null) {

@@ -1,6 +1,9 @@
 package io.reactorsupervisor;
 
+import java.util.Objects;
+
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * A handle on a running component: send it messages, look at its state. A ref stays valid
@@ -30,8 +33,33 @@ public interface ComponentRef<M, R> {
     boolean tell(M message);
 
     /**
+     * Sends a message without waiting for a reply, with the sender's Reactor context: the
+     * handler runs with it, as with an {@link #ask}: the {@code Mono} a handler returns sees it
+     * ({@code Mono.deferContextual}), and with Micrometer's {@code context-propagation} on the
+     * class path a handler sees the ThreadLocal values it carries (SLF4J's MDC, the current
+     * trace), across restarts and redeliveries. Inside a reactive chain:
+     * {@code Mono.deferContextual(ctx -> Mono.just(ref.tell(message, ctx)))}. A plain
+     * {@link #tell(Object)} carries no context: outside a reactive chain there is none to take.
+     *
+     * <p>The default implementation ignores the context and calls {@link #tell(Object)}; the
+     * refs of a tree carry it.
+     *
+     * @param message the message
+     * @param context the sender's context; an empty one is the same as {@link #tell(Object)}
+     * @return as {@link #tell(Object)}
+     * @throws NullPointerException if {@code message} or {@code context} is null
+     */
+    default boolean tell(M message, ContextView context) {
+        Objects.requireNonNull(context, "context");
+        return tell(message);
+    }
+
+    /**
      * Sends a message and returns its reply. The message is sent when the returned Mono is
-     * subscribed, once per subscription. Cancelling the subscription (for example by a
+     * subscribed, once per subscription, with the subscriber's Reactor context: the handler
+     * runs with it (see {@link #tell(Object, ContextView)}), so a trace id written with
+     * {@code contextWrite} by a WebFlux caller reaches the handler, across restarts and
+     * redeliveries. Cancelling the subscription (for example by a
      * {@code timeout} operator) does not take back the message: it is still handled, and its
      * reply dropped.
      *

@@ -119,7 +119,13 @@ final class HealthMonitor {
             return;
         }
         cell.tree.publish(new SupervisionEvent.HealthCheckFailed(cell.path(), Tree.now(), failures, reason));
-        Tree.LOG.warn("'{}' failed a health check ({} in a row): {}", cell.path(), failures, reason);
+        String path = cell.path();
+        String previousMdc = Mdc.put(path); // on the timer's thread
+        try {
+            Tree.LOG.warn("'{}' failed a health check ({} in a row): {}", path, failures, reason);
+        } finally {
+            Mdc.restore(previousMdc);
+        }
         if (failures >= spec.unhealthyAfter()) {
             stop();
             incarnation.kill(new HealthCheckFailedException(cell.path(), failures, reason));

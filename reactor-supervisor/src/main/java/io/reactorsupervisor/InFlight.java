@@ -31,11 +31,16 @@ final class InFlight implements CoreSubscriber<Object> {
     /** True while the drain is inside {@code subscribe}: a synchronous end needs no new drain. */
     volatile boolean subscribing = true;
     private @Nullable Object value;
+    /** What the handler's Mono sees: the sender's context, and which incarnation runs it. */
+    private final Context context;
 
     InFlight(Incarnation inc, Object item, int deliveries) {
         this.inc = inc;
         this.item = item;
         this.deliveries = deliveries;
+        this.context = item instanceof Envelope && !((Envelope) item).context.isEmpty()
+                ? Context.of(((Envelope) item).context).put(Incarnation.class, inc)
+                : Context.of(Incarnation.class, inc);
     }
 
     @Override
@@ -77,6 +82,6 @@ final class InFlight implements CoreSubscriber<Object> {
     /** The handler's Mono sees which component it serves, so that an ask to that very component fails fast. */
     @Override
     public Context currentContext() {
-        return Context.of(Incarnation.class, inc);
+        return context;
     }
 }

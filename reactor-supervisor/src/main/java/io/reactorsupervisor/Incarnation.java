@@ -195,7 +195,20 @@ final class Incarnation implements Subscription {
      * @return false if a kill abandoned this thread meanwhile: the drain belongs to another task now
      */
     boolean handle(Object item, int deliveries) {
-        Object message = item instanceof Ask ? ((Ask) item).message : item;
+        if (item instanceof Envelope && !((Envelope) item).context.isEmpty()) {
+            // the sender's ThreadLocal values (MDC, tracing) while the handler runs and its Mono is subscribed
+            ThreadLocals.Scope scope = ThreadLocals.restore(((Envelope) item).context);
+            try {
+                return handleNow(item, deliveries);
+            } finally {
+                scope.close();
+            }
+        }
+        return handleNow(item, deliveries);
+    }
+
+    private boolean handleNow(Object item, int deliveries) {
+        Object message = Envelope.message(item);
         BiFunction<Object, Object, ?> sync = cell.cspec.syncHandler();
         Thread.interrupted(); // an interrupt left over from an earlier message is not this one's
         startTimeout();
@@ -306,7 +319,7 @@ final class Incarnation implements Subscription {
             Tree.LOG.error("'{}': fatal error in handler; the component is restarted but the JVM may be unstable",
                     path, cause);
         }
-        Object message = item instanceof Ask ? ((Ask) item).message : item;
+        Object message = Envelope.message(item);
         Instant at = Tree.now(); // one clock read for the crash and its dead letter
         cell.tree.publish(new SupervisionEvent.Crashed(path, at, cause, message, directive));
         cell.lastDirective = directive;

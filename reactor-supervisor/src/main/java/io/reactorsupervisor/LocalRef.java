@@ -32,6 +32,16 @@ final class LocalRef implements ComponentRef<Object, Object> {
     }
 
     @Override
+    public boolean tell(Object message, ContextView context) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(context, "context");
+        if (context.isEmpty()) {
+            return offer(message, message) == null;
+        }
+        return offer(new Envelope(message, context), message) == null;
+    }
+
+    @Override
     public Mono<Object> ask(Object message) {
         Objects.requireNonNull(message, "message");
         return Mono.create(sink -> {

@@ -20,6 +20,13 @@ import reactor.core.publisher.Mono;
 public interface Supervisor {
 
     /**
+     * The SLF4J MDC key under which a component's path is set while its handler, state factory
+     * and {@code close()} run, and while the library logs about it: {@value}.
+     */
+    String MDC_COMPONENT = "component";
+
+
+    /**
      * Starts the description of a supervisor.
      *
      * @param name the supervisor's name; non-blank, without '/'

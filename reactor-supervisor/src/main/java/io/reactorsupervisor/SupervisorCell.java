@@ -180,7 +180,12 @@ final class SupervisorCell extends ChildCell {
         String path = child.path(); // built on demand: once here
         tree.publish(new SupervisionEvent.Restarting(path, Tree.now(), c.attempt() + 1, delay, cause));
         if (Tree.LOG.isInfoEnabled()) {
-            Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", path, delay, c.attempt() + 1);
+            String previousMdc = Mdc.put(path);
+            try {
+                Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", path, delay, c.attempt() + 1);
+            } finally {
+                Mdc.restore(previousMdc);
+            }
         }
         if (!stopping && sspec.strategy() != SupervisionStrategy.ONE_FOR_ONE) {
             GroupRestart.begin(this, child);
