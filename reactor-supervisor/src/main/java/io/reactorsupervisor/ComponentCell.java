@@ -14,7 +14,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -283,12 +282,7 @@ final class ComponentCell extends ChildCell {
     /** The handler finished a message: reply, count it. */
     void replied(Object item, @Nullable Object reply) {
         if (item instanceof Ask) {
-            MonoSink<Object> sink = ((Ask) item).sink;
-            if (reply == null) {
-                sink.success();
-            } else {
-                sink.success(reply);
-            }
+            ((Ask) item).succeed(reply);
         }
         HANDLED.lazySet(this, handled + 1);
     }
@@ -332,7 +326,7 @@ final class ComponentCell extends ChildCell {
                 error = new ComponentUnavailableException(path, reason == DeadLetterReason.COMPONENT_FAILED
                         ? ComponentState.FAILED : ComponentState.STOPPED, cause);
             }
-            ((Ask) item).sink.error(error);
+            ((Ask) item).fail(error);
         }
         DEAD.incrementAndGet(this);
         tree.publish(new SupervisionEvent.DeadLetter(path, at, message, reason, cause));

@@ -1,6 +1,7 @@
 package io.reactorsupervisor;
 
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -9,6 +10,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The subscriber of an asynchronous handler's Mono for one message. It ends exactly once:
@@ -34,12 +36,17 @@ final class InFlight implements CoreSubscriber<Object> {
     /** What the handler's Mono sees: the sender's context, and which incarnation runs it. */
     private final Context context;
 
-    InFlight(Incarnation inc, Object item, int deliveries) {
+    /** The handling's observation, ended with the Mono or its cancellation; null when nobody observes. */
+    private final @Nullable Observed observed;
+
+    InFlight(Incarnation inc, Object item, int deliveries, @Nullable Observed observed) {
         this.inc = inc;
         this.item = item;
         this.deliveries = deliveries;
-        this.context = item instanceof Envelope && !((Envelope) item).context.isEmpty()
-                ? Context.of(((Envelope) item).context).put(Incarnation.class, inc)
+        this.observed = observed;
+        ContextView sent = observed != null ? observed.context()
+                : item instanceof Envelope ? ((Envelope) item).context : null;
+        this.context = sent != null && !sent.isEmpty() ? Context.of(sent).put(Incarnation.class, inc)
                 : Context.of(Incarnation.class, inc);
     }
 
@@ -59,6 +66,9 @@ final class InFlight implements CoreSubscriber<Object> {
     public void onError(Throwable e) {
         Objects.requireNonNull(e, "onError"); // rule 2.13, before anything ends the incarnation
         if (DONE.compareAndSet(this, 0, 1)) {
+            if (observed != null) {
+                observed.end(e);
+            }
             inc.replied(this, null, e);
         }
     }
@@ -66,6 +76,9 @@ final class InFlight implements CoreSubscriber<Object> {
     @Override
     public void onComplete() {
         if (DONE.compareAndSet(this, 0, 1)) {
+            if (observed != null) {
+                observed.end(null);
+            }
             inc.replied(this, value, null);
         }
     }
@@ -74,6 +87,10 @@ final class InFlight implements CoreSubscriber<Object> {
     boolean cancel() {
         if (DONE.compareAndSet(this, 0, 1)) {
             Operators.terminate(S, this);
+            if (observed != null) {
+                observed.end(new CancellationException("the handler's Mono was cancelled: the message was taken "
+                        + "from it"));
+            }
             return true;
         }
         return false;

@@ -15,6 +15,8 @@ import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * One incarnation of a component: its fresh state, calling the handler with it, and being
@@ -77,6 +79,8 @@ final class Incarnation implements Subscription {
     /** The kill of the processing timeout, handled by its own directive. */
     private volatile @Nullable TimeoutException timeoutKill;
     private @Nullable HealthMonitor health;
+    /** The observation of a synchronous handling in progress, ended by the handler's end or a kill. */
+    private volatile @Nullable Observed handling;
 
     Incarnation(ComponentCell cell, CoreSubscriber<? super Object> actual) {
         this.cell = cell;
@@ -195,20 +199,29 @@ final class Incarnation implements Subscription {
      * @return false if a kill abandoned this thread meanwhile: the drain belongs to another task now
      */
     boolean handle(Object item, int deliveries) {
-        if (item instanceof Envelope && !((Envelope) item).context.isEmpty()) {
+        MessageObserver observer = cell.tree.observer;
+        ContextView context = item instanceof Envelope ? ((Envelope) item).context : null;
+        Observed observed = null;
+        if (observer != null) {
+            observed = Observed.handling(observer, cell.ref, Envelope.message(item),
+                    context != null ? context : Context.empty());
+            context = observed.context();
+        }
+        if (context != null && !context.isEmpty()) {
             // the sender's ThreadLocal values (MDC, tracing) while the handler runs and its Mono is subscribed
-            ThreadLocals.Scope scope = ThreadLocals.restore(((Envelope) item).context);
+            ThreadLocals.Scope scope = ThreadLocals.restore(context);
             try {
-                return handleNow(item, deliveries);
+                return handleNow(item, deliveries, observed);
             } finally {
                 scope.close();
             }
         }
-        return handleNow(item, deliveries);
+        return handleNow(item, deliveries, observed);
     }
 
-    private boolean handleNow(Object item, int deliveries) {
+    private boolean handleNow(Object item, int deliveries, @Nullable Observed observed) {
         Object message = Envelope.message(item);
+        handling = observed;
         BiFunction<Object, Object, ?> sync = cell.cspec.syncHandler();
         Thread.interrupted(); // an interrupt left over from an earlier message is not this one's
         startTimeout();
@@ -233,13 +246,14 @@ final class Incarnation implements Subscription {
         if (guarded) {
             if (RUNNING.getAndSet(this, null) != item) {
                 Thread.interrupted(); // our interrupt: leave the pooled thread clean
-                return false;
+                return false; // the kill ended the observation
             }
         } else if ((interrupts & KILLED) != 0) {
             // a stop's deadline passed while the handler ran: the message is a dead letter, not a reply
             stopTimeout();
             killedItem = item;
             killedDeliveries = deliveries;
+            endHandling(killCause);
             return true;
         }
         if (error == null && sync == null && result == null) {
@@ -247,11 +261,13 @@ final class Incarnation implements Subscription {
         }
         if (error != null) {
             stopTimeout();
+            endHandling(error);
             crashed(item, deliveries, error, cell.cspec.directiveFor(error));
             return true;
         }
         if (sync != null) {
             stopTimeout();
+            endHandling(null);
             cell.replied(item, result);
             return true;
         }
@@ -265,14 +281,17 @@ final class Incarnation implements Subscription {
                 stopTimeout();
                 // Mono.error(anError).call() throws the Error wrapped by Exceptions.propagate
                 Throwable cause = Exceptions.unwrap(t);
+                endHandling(cause);
                 crashed(item, deliveries, cause, cell.cspec.directiveFor(cause));
                 return true;
             }
             stopTimeout();
+            endHandling(null);
             cell.replied(item, reply);
             return true;
         }
-        InFlight f = new InFlight(this, item, deliveries);
+        handling = null; // the in-flight subscriber ends it
+        InFlight f = new InFlight(this, item, deliveries, observed);
         inFlight = f;
         try {
             mono.subscribe(f);
@@ -349,6 +368,7 @@ final class Incarnation implements Subscription {
     void settleKill(Throwable cause) {
         Object item = killedItem;
         killedItem = null;
+        endHandling(cause); // a synchronous handler's: it may never return
         if (cause == timeoutKill) {
             Directive directive = cell.cspec.processingTimeoutDirective();
             if (directive == Directive.RESUME && item != null) {
@@ -419,6 +439,14 @@ final class Incarnation implements Subscription {
             timeoutKill = t; // before the kill: the drain tells it from the other kills by it
             kill(t);
         }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void endHandling(@Nullable Throwable error) {
+        Observed o = handling;
+        if (o != null) {
+            handling = null;
+            o.end(error);
+        }
     }
 
     private void stopTimeout() {

@@ -1,6 +1,7 @@
 package io.reactorsupervisor;
 
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -50,8 +51,20 @@ final class LocalRef implements ComponentRef<Object, Object> {
                         + "component handles one message at a time, so the reply could never come (tell instead)"));
                 return;
             }
-            RuntimeException refused = offer(new Ask(message, sink), message);
+            ContextView context = sink.contextView();
+            MessageObserver observer = cell.tree.observer;
+            Observed observed = null;
+            if (observer != null) {
+                Observed o = Observed.ask(observer, this, message, context);
+                sink.onCancel(() -> o.end(new CancellationException("the ask's subscriber cancelled")));
+                observed = o;
+                context = o.context();
+            }
+            RuntimeException refused = offer(new Ask(message, sink, context, observed), message);
             if (refused != null) {
+                if (observed != null) {
+                    observed.end(refused);
+                }
                 sink.error(refused);
             }
         });

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -168,6 +169,26 @@ final class RunningSupervisor implements Supervisor {
             this.children = supervisor.children.inStartOrder();
             this.snapshots = new ArrayList<>(children.size());
         }
+    }
+
+    @Override
+    public Disposable observe(MessageObserver observer) {
+        Objects.requireNonNull(observer, "observer");
+        Tree tree = cell.tree;
+        synchronized (tree) {
+            if (tree.observer != null) {
+                throw new IllegalStateException("the tree of '" + path() + "' already has an observer: "
+                        + tree.observer);
+            }
+            tree.observer = observer;
+        }
+        return () -> {
+            synchronized (tree) {
+                if (tree.observer == observer) {
+                    tree.observer = null;
+                }
+            }
+        };
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.reactorsupervisor;
 
 import java.time.Duration;
 
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -124,6 +125,19 @@ public interface Supervisor {
     default Readiness readiness() {
         return snapshot().readiness();
     }
+
+    /**
+     * Attaches an observer to the whole tree this supervisor belongs to: from now on it sees
+     * every ask sent to a component of the tree and every message handled (see
+     * {@link MessageObserver}). A tree has at most one; the Micrometer module's binder attaches
+     * one. Without one, the tree pays nothing for observation.
+     *
+     * @param observer the observer
+     * @return disposing it detaches the observer (observations under way still end)
+     * @throws IllegalStateException if the tree already has an observer
+     * @throws NullPointerException if {@code observer} is null
+     */
+    Disposable observe(MessageObserver observer);
 
     /**
      * Stops the tree gracefully: stop accepting messages, let each component finish its

@@ -8,6 +8,7 @@ import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.BufferOverflowStrategy;
@@ -52,6 +53,9 @@ final class Tree {
 
     /** The root is shutting down: every mailbox of the tree refuses new messages. */
     volatile boolean closing;
+
+    /** Watches asks and handlings (metrics, tracing); null when nobody does: the hot path reads it once a message. */
+    volatile @Nullable MessageObserver observer;
 
     void publish(SupervisionEvent event) {
         synchronized (lock) {

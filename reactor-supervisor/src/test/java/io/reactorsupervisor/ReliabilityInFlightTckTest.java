@@ -35,7 +35,7 @@ public class ReliabilityInFlightTckTest extends SubscriberBlackboxVerification<O
         });
         inc.state = new Object();
         cell.current = inc;
-        InFlight f = new InFlight(inc, "message", 0);
+        InFlight f = new InFlight(inc, "message", 0, null);
         inc.inFlight = f;
         f.subscribing = false;
         return f;

@@ -117,7 +117,7 @@ class ReliabilityReactiveStreamsRulesTest extends VirtualTimeTest {
         Recorder r = new Recorder();
         cell.incarnations().subscribe(r);
         Incarnation inc = cell.current;
-        InFlight f = new InFlight(inc, "message", 0);
+        InFlight f = new InFlight(inc, "message", 0, null);
         inc.inFlight = f;
         f.onSubscribe(new Subscription() {
             @Override
