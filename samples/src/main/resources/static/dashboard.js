@@ -120,6 +120,7 @@ function showOrders(shop) {
 
 function addEvent(ev) {
   const li = el('li', {'data-type': ev.type, 'data-path': ev.path});
+  if (ev.directive) li.dataset.directive = ev.directive; // RESUME: rejected, the component carried on
   li.append(el('time', {}, new Date(ev.timeMillis).toLocaleTimeString([], {hour12: false}) + '.'
       + String(ev.timeMillis % 1000).padStart(3, '0')));
   li.append(' ', el('code', {}, ev.path), ' ', el('span', {'class': 'summary'}, ev.summary));

@@ -11,6 +11,10 @@
 ;; see: it executes `unreachable`, as a Rust `panic!` would, and the host gets a trap.
 ;; That is the poison input of the demo; the trap throws this instance's memory away
 ;; and nothing else.
+;;
+;; A line longer than 1024 bytes gets `ERR line too long`. The host (OrderParser.handler)
+;; refuses such a line before copying it in, since the message buffer holds at most 48 KiB:
+;; a longer one would not fit in this one page of memory and the call would trap.
 (module
   (memory (export "memory") 1 1)
 

@@ -34,11 +34,12 @@ public final class Demo {
         System.out.println("  |  '- parse          a WebAssembly module (WAT in samples/src/main/resources/wasm)");
         System.out.println("  '- ingest            the entry: asks parse, hands valid orders to price");
         System.out.println();
-        System.out.printf("%d order lines, one every %d ms; faults at %.1f s (store write fails), %.1f s (poison line),"
-                + " %.1f s (store hangs),%n%.1f s (pricing backend down), %.1f s (backend fixed, pricing restarted).%n%n",
+        System.out.printf("%d order lines, one every %d ms; faults at %.1f s (store write fails),"
+                + " %.1f s (oversized line),%n%.1f s (poison line), %.1f s (store hangs),"
+                + " %.1f s (pricing backend down), %.1f s (backend fixed, pricing restarted).%n%n",
                 ShopScenario.ORDERS, ShopScenario.TICK.toMillis(), at(ShopScenario.CONNECTION_RESET),
-                at(ShopScenario.POISON), at(ShopScenario.STORE_HANG), at(ShopScenario.PRICING_OUTAGE),
-                at(ShopScenario.PRICING_FIXED));
+                at(ShopScenario.OVERSIZED), at(ShopScenario.POISON), at(ShopScenario.STORE_HANG),
+                at(ShopScenario.PRICING_OUTAGE), at(ShopScenario.PRICING_FIXED));
 
         Report report = new ShopScenario(System.out).run().block(Duration.ofSeconds(50));
         if (report == null) {

@@ -2,6 +2,7 @@ package io.reactorsupervisor.samples.shop;
 
 import java.time.Duration;
 
+import io.reactorsupervisor.Directive;
 import io.reactorsupervisor.HealthCheckFailedException;
 import io.reactorsupervisor.MessageCrashedException;
 import io.reactorsupervisor.RestartLimitExceededException;
@@ -26,9 +27,7 @@ public final class Describe {
             return "started";
         }
         if (event instanceof SupervisionEvent.Crashed) {
-            SupervisionEvent.Crashed e = (SupervisionEvent.Crashed) event;
-            return e.message() == null ? "crashed: " + cause(e.cause())
-                    : "crashed on " + message(e.message()) + ": " + cause(e.cause());
+            return crashed((SupervisionEvent.Crashed) event);
         }
         if (event instanceof SupervisionEvent.Restarting) {
             SupervisionEvent.Restarting e = (SupervisionEvent.Restarting) event;
@@ -59,6 +58,19 @@ public final class Describe {
             return "breaker '" + e.breaker() + "' guards calls to it, " + e.toState();
         }
         return "breaker '" + e.breaker() + "' " + e.fromState() + " -> " + e.toState();
+    }
+
+    /**
+     * A failure in words, by its directive: a RESUME rejected the message and kept the state, the
+     * others ended the incarnation ("crashed"), RESTART (the usual one) without saying so.
+     */
+    private static String crashed(SupervisionEvent.Crashed e) {
+        if (e.directive() == Directive.RESUME && e.message() != null) {
+            return "rejected " + message(e.message()) + ", kept its state (RESUME): " + cause(e.cause());
+        }
+        String what = e.message() == null ? "crashed: " + cause(e.cause())
+                : "crashed on " + message(e.message()) + ": " + cause(e.cause());
+        return e.directive() == Directive.RESTART ? what : what + " (" + e.directive() + ")";
     }
 
     /**

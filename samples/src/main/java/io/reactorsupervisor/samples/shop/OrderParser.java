@@ -5,8 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.BiFunction;
 
 import com.dylibso.chicory.wabt.Wat2Wasm;
+import io.reactorsupervisor.wasm.WasmCodec;
+import io.reactorsupervisor.wasm.WasmInstance;
 import io.reactorsupervisor.wasm.WasmModule;
 
 /**
@@ -14,11 +17,24 @@ import io.reactorsupervisor.wasm.WasmModule;
  * resources ({@value #RESOURCE}); it is turned into a binary when first needed, in pure Java
  * (wat2wasm compiled to JVM bytecode by Chicory), then parsed, validated and compiled once.
  * Every incarnation of parse gets a fresh instance of it.
+ *
+ * <p>The guest has one page of linear memory (64 KiB) and copies a line to a 48 KiB buffer at
+ * 16 KiB: a longer line does not fit, {@code alloc}'s address is outside memory and the call
+ * traps, which throws the instance away. So {@link #handler()} refuses a line longer than
+ * {@link #MAX_LINE_BYTES} in Java, before it is copied in, with an
+ * {@link OrderLineTooLongException} that parse's spec answers with {@code Directive.RESUME}.
  */
 public final class OrderParser {
 
     /** The class path resource of the module's WAT source. */
     public static final String RESOURCE = "wasm/order-parser.wat";
+
+    /**
+     * The longest order line parse takes, in UTF-8 bytes (characters, for the ASCII of an order
+     * line): the guest's own limit, past which it would answer {@code ERR line too long}, and
+     * well inside its memory.
+     */
+    public static final int MAX_LINE_BYTES = 1024;
 
     private OrderParser() {
     }
@@ -26,6 +42,26 @@ public final class OrderParser {
     /** @return the compiled module, shared: a module is safe to share, its instances are not */
     public static WasmModule module() {
         return Holder.MODULE;
+    }
+
+    /**
+     * The handler of the parse component: encodes the line as UTF-8, refuses it if it is longer
+     * than {@link #MAX_LINE_BYTES}, hands it to the guest and decodes the reply (the normalized
+     * line, or {@code ERR <reason>}).
+     *
+     * @return a function of (instance, order line) to reply, which throws
+     *     {@link OrderLineTooLongException} for a line too long, without calling the guest, and
+     *     {@link io.reactorsupervisor.wasm.WasmTrapException} if the guest traps
+     */
+    public static BiFunction<WasmInstance, String, String> handler() {
+        WasmCodec<String> utf8 = WasmCodec.utf8();
+        return (instance, line) -> {
+            byte[] bytes = utf8.encode(line);
+            if (bytes.length > MAX_LINE_BYTES) {
+                throw new OrderLineTooLongException(bytes.length, MAX_LINE_BYTES);
+            }
+            return utf8.decode(instance.handle(bytes));
+        };
     }
 
     /** @return the module's binary, from its WAT source */

@@ -17,12 +17,18 @@ public final class Outcomes {
         return accepted.sum();
     }
 
-    /** @return order lines parse found invalid (an {@code ERR} reply) */
+    /**
+     * @return order lines parse found invalid: an {@code ERR} reply, or a line too long, which
+     *     parse rejects without restarting ({@link OrderLineTooLongException})
+     */
     public long rejected() {
         return rejected.sum();
     }
 
-    /** @return order lines that crashed parse, or that parse could not take */
+    /**
+     * @return order lines that crashed parse (its poison), or that parse could not take (stopped,
+     *     mailbox full, no reply in time)
+     */
     public long quarantined() {
         return quarantined.sum();
     }

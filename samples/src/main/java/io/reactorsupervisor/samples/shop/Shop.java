@@ -15,6 +15,7 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.reactorsupervisor.ComponentRef;
 import io.reactorsupervisor.ComponentSpec;
+import io.reactorsupervisor.Directive;
 import io.reactorsupervisor.Mailbox;
 import io.reactorsupervisor.RestartStrategy;
 import io.reactorsupervisor.SupervisionEvent;
@@ -23,7 +24,6 @@ import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.SupervisorSnapshot;
 import io.reactorsupervisor.circuitbreaker.CircuitBreakerGuard;
 import io.reactorsupervisor.circuitbreaker.GuardedRef;
-import io.reactorsupervisor.wasm.WasmCodec;
 import io.reactorsupervisor.wasm.WasmInstance;
 import io.reactorsupervisor.wasm.WasmModule;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +39,8 @@ import reactor.core.publisher.Mono;
  * ├─ pipeline               REST_FOR_ONE: a stage restarts with the stages started after it
  * │  ├─ store               writes orders through a per-incarnation connection (AutoCloseable)
  * │  ├─ price               asks pricing through a circuit breaker; list price when it cannot
- * │  └─ parse               a WebAssembly module: checks and normalizes an order line
+ * │  └─ parse               a WebAssembly module: checks and normalizes an order line; rejects a
+ * │                         line too long without restarting (Directive.RESUME)
  * └─ ingest                 the entry: asks parse, hands valid orders to price
  * </pre>
  *
@@ -172,10 +173,15 @@ public final class Shop implements AutoCloseable {
     }
 
     private ComponentSpec<String, String> parseSpec(WasmModule module) {
-        BiFunction<WasmInstance, String, String> wasm = WasmInstance.handler(WasmCodec.utf8(), WasmCodec.utf8());
         return ComponentSpec.<String, String, WasmInstance>named("parse")
                 .state(module::newInstance)                 // fresh linear memory for every incarnation
-                .syncHandler(sync(PARSE, wasm))
+                .syncHandler(sync(PARSE, OrderParser.handler()))
+                // a line too long is refused before it reaches the guest: the line is rejected (a dead
+                // letter REJECTED, the ask fails with the exception), the instance is kept, nothing restarts
+                .onFailure(OrderLineTooLongException.class, Directive.RESUME)
+                // anything else keeps RESTART: a trap may leave the guest's memory half updated (the
+                // instance is poisoned), and throwing that memory away with the incarnation is what
+                // contains it
                 .restart(backoff(settings.restartBackoff()))
                 .build();
     }
@@ -186,6 +192,8 @@ public final class Shop implements AutoCloseable {
                 .handler(async(INGEST, (none, line) -> link(parse).ask(line)
                         .timeout(settings.callTimeout())
                         .map(this::route)
+                        // a line parse rejected (RESUME): a verdict on the line, as an ERR reply is
+                        .onErrorResume(OrderLineTooLongException.class, e -> Mono.just(reject(e.getMessage())))
                         .onErrorResume(e -> {
                             // a line that crashed parse (or that parse could not take) is set aside;
                             // ingest itself carries on
@@ -200,14 +208,18 @@ public final class Shop implements AutoCloseable {
 
     private String route(String parsed) {
         if (parsed.startsWith("ERR ")) {
-            outcomes.countRejected();
-            return "rejected: " + parsed.substring(4);
+            return reject(parsed.substring(4));
         }
         outcomes.countAccepted();
         if (!link(price).tell(parsed)) {
             return "accepted " + field(parsed, 0) + ", but price refused it";
         }
         return "accepted " + field(parsed, 0);
+    }
+
+    private String reject(String reason) {
+        outcomes.countRejected();
+        return "rejected: " + reason;
     }
 
     private static RestartStrategy backoff(Duration initial) {

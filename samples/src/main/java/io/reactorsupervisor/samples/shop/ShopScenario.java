@@ -29,6 +29,8 @@ public final class ShopScenario {
 
     /** At this tick the next store write fails: a handler exception. */
     public static final int CONNECTION_RESET = 20;
+    /** At this tick the order line is oversized: parse rejects it (RESUME), keeps its memory and does not restart. */
+    public static final int OVERSIZED = 35;
     /** At this tick the order line is poison: the WebAssembly parser traps. */
     public static final int POISON = 40;
     /** At this tick the next store write hangs: caught by the health check. */
@@ -53,11 +55,15 @@ public final class ShopScenario {
      * The order line sent at a tick.
      *
      * @param n the tick, from 1
-     * @return an order line: valid, invalid every 25th, poison at {@link #POISON}
+     * @return an order line: valid, invalid every 25th, poison at {@link #POISON}, longer than
+     *     {@link OrderParser#MAX_LINE_BYTES} at {@link #OVERSIZED}
      */
     public static String orderLine(int n) {
         if (n == POISON) {
             return n + ",ki\u0007wi,2"; // a control character: the parser's poison
+        }
+        if (n == OVERSIZED) {
+            return n + "," + "x".repeat(70_000) + ",1"; // more than the parser's whole memory (64 KiB)
         }
         if (n % 25 == 0) {
             return n + ",melon"; // no quantity: parse rejects it with a reply
@@ -113,6 +119,9 @@ public final class ShopScenario {
             case CONNECTION_RESET:
                 timeline.action("fault", "store: the next write fails with \"connection reset\" (handler exception)");
                 faults.nextWriteResetsConnection();
+                break;
+            case OVERSIZED:
+                timeline.action("fault", "ingest gets an oversized line: parse rejects it and keeps its memory");
                 break;
             case POISON:
                 timeline.action("fault", "ingest gets a poison line: a control character traps the WebAssembly parser");

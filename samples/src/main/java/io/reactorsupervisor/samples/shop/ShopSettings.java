@@ -11,14 +11,26 @@ import io.reactorsupervisor.RestartLimit;
  * noticed. The demo wants everything to happen within seconds; the dashboard wants restarts
  * slow enough to watch.
  *
+ * <p>A health check measures progress: it fails when the message in progress at its start is
+ * still in progress a timeout later, or when messages wait and none was taken within the
+ * timeout. One message that runs longer than the timeout can fail a check; a backlog whose
+ * messages each end within it never does.
+ * Ingest and price wait on other components, but never longer than {@code callTimeout} for one
+ * message: ingest's ask to parse times out, and price's call to pricing goes through a time
+ * limiter, then the list-price fallback. So while pricing waits out its restart backoff, each of
+ * price's messages ends within {@code callTimeout} (however many wait behind it), and a
+ * {@code callerHealth} timeout longer than that never takes the wait for a hang.
+ *
  * @param restartBackoff the first restart delay of store, price, parse and ingest (doubling
  *     on crashes in a row, up to eight times this)
- * @param pricingBackoff the first restart delay of pricing (doubling, up to 2 s)
+ * @param pricingBackoff the first restart delay of pricing (doubling on crashes in a row, up to
+ *     eight times this)
  * @param pricingLimit the restart limit of pricing: past it, pricing is FAILED
- * @param storeHealth the liveness probe of store, which the demo hangs
- * @param callerHealth the liveness probe of ingest and price, which wait on other components:
- *     its timeout must be longer than {@code callTimeout}, or a legitimate wait looks like a hang
- * @param callTimeout how long ingest waits for parse, and price for pricing
+ * @param storeHealth the liveness check of store, which the demo hangs
+ * @param callerHealth the liveness check of ingest and price, which wait on other components:
+ *     its timeout must be longer than {@code callTimeout}, the longest one message of theirs
+ *     waits, or a legitimate wait looks like a hang
+ * @param callTimeout how long ingest waits for parse, and price for pricing, for one message
  * @param breakerWaitInOpen how long the pricing breaker stays OPEN before it lets trial calls through
  * @param ingestMailbox the capacity of ingest's mailbox
  */

@@ -7,6 +7,7 @@ import io.reactorsupervisor.ComponentUnavailableException;
 import io.reactorsupervisor.MailboxFullException;
 import io.reactorsupervisor.MessageCrashedException;
 import io.reactorsupervisor.samples.shop.Describe;
+import io.reactorsupervisor.samples.shop.OrderLineTooLongException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -25,7 +26,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  *   <li>{@link MessageCrashedException}: 500. The request's message crashed the component: that is
  *       a fault of the server (a handler that should have answered with a rejection threw or
  *       trapped instead), not a verdict on the input, which is what 422 says here;</li>
- *   <li>an order line the parser rejected with a reply: 422; an unknown component: 404.</li>
+ *   <li>an order line the parser rejected, with a reply or, for a line too long, with
+ *       {@link OrderLineTooLongException} (its {@code RESUME} directive: parse carries on): 422;
+ *       an unknown component: 404.</li>
  * </ul>
  */
 @RestControllerAdvice
@@ -68,6 +71,12 @@ class ErrorMapping {
 
     @ExceptionHandler(ShopController.RejectedOrderException.class)
     ResponseEntity<ProblemDetail> rejected(ShopController.RejectedOrderException e) {
+        return ResponseEntity.unprocessableContent()
+                .body(problem(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-order", e.getMessage()));
+    }
+
+    @ExceptionHandler(OrderLineTooLongException.class)
+    ResponseEntity<ProblemDetail> tooLong(OrderLineTooLongException e) {
         return ResponseEntity.unprocessableContent()
                 .body(problem(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-order", e.getMessage()));
     }

@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.reactorsupervisor.DeadLetterReason;
+import io.reactorsupervisor.Directive;
 import io.reactorsupervisor.HealthCheckFailedException;
 import io.reactorsupervisor.RestartLimitExceededException;
 import io.reactorsupervisor.SupervisionEvent;
@@ -51,8 +52,8 @@ class ShopScenarioTest {
         assertNothingLostAndEveryFaultSeen(report);
         // deterministic on virtual time: the exact outcome of every order line
         Outcomes outcomes = report.outcomes();
-        assertThat(outcomes.accepted()).isEqualTo(143);
-        assertThat(outcomes.rejected()).isEqualTo(6);
+        assertThat(outcomes.accepted()).isEqualTo(142);
+        assertThat(outcomes.rejected()).isEqualTo(7); // 6 invalid lines and the oversized one
         assertThat(outcomes.quarantined()).isEqualTo(1);
 
         assertThat(report.rows()).extracting(r -> r.tally().path() + " restarts=" + r.snapshot().restarts())
@@ -62,6 +63,10 @@ class ShopScenarioTest {
         String timeline = printed.toString(StandardCharsets.UTF_8);
         assertThat(timeline)
                 .contains("shop/pipeline/parse   crashed on \"40,ki\\x07wi,2\": WebAssembly trap UNREACHABLE in 'handle'")
+                .contains("shop/pipeline/parse   rejected \"35,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\","
+                        + " kept its state (RESUME): OrderLineTooLongException: order line of 70005 bytes is longer"
+                        + " than the maximum of 1024 bytes")
+                .contains("shop/pipeline/parse   dead letter REJECTED: \"35,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\"")
                 .contains("shop/pipeline/store   restarting in 200 ms (attempt 1 in a row)")
                 .contains("shop/pipeline/price   restarted (restart #1), with shop/pipeline/store")
                 .contains("shop/pricing          restarted (restart #4), by restartChild")
@@ -92,15 +97,21 @@ class ShopScenarioTest {
         // REST_FOR_ONE: price and parse, started after store, restart with it; ingest and pricing do not
         assertThat(kinds(events, Shop.PRICE)).containsSubsequence("Started", "Restarted", "Restarted", "Stopped");
         assertThat(kinds(events, Shop.PRICE)).doesNotContain("Crashed", "Restarting");
-        // a WebAssembly trap on the poison line, which is a dead letter
+        // the oversized line is rejected before it reaches the guest (RESUME: a dead letter REJECTED, no
+        // restart); a WebAssembly trap on the poison line, which is a dead letter
+        assertThat(events).filteredOn(e -> e instanceof SupervisionEvent.Crashed && e.path().equals(Shop.PARSE))
+                .map(e -> (SupervisionEvent.Crashed) e)
+                .extracting(e -> e.cause().getClass(), SupervisionEvent.Crashed::directive)
+                .containsExactly(tuple(OrderLineTooLongException.class, Directive.RESUME),
+                        tuple(WasmTrapException.class, Directive.RESTART));
         assertThat(crashes(events, Shop.PARSE, e -> e instanceof WasmTrapException
                 && ((WasmTrapException) e).kind() == TrapKind.UNREACHABLE)).hasSize(1);
         assertThat(events).filteredOn(SupervisionEvent.DeadLetter.class::isInstance)
                 .map(e -> (SupervisionEvent.DeadLetter) e)
                 .filteredOn(d -> d.path().equals(Shop.PARSE))
                 .extracting(SupervisionEvent.DeadLetter::message, SupervisionEvent.DeadLetter::reason)
-                .containsExactly(tuple(ShopScenario.orderLine(ShopScenario.POISON),
-                        DeadLetterReason.CRASHED));
+                .containsExactly(tuple(ShopScenario.orderLine(ShopScenario.OVERSIZED), DeadLetterReason.REJECTED),
+                        tuple(ShopScenario.orderLine(ShopScenario.POISON), DeadLetterReason.CRASHED));
         // a hang, caught by store's health check: two failed probes, then a crash
         assertThat(events).filteredOn(e -> e instanceof SupervisionEvent.HealthCheckFailed
                 && e.path().equals(Shop.STORE)).hasSize(2);

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Objects;
 
+import io.reactorsupervisor.ComponentSnapshot;
 import io.reactorsupervisor.ComponentState;
+import io.reactorsupervisor.Directive;
+import io.reactorsupervisor.SupervisionEvent;
 import io.reactorsupervisor.samples.shop.Shop;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -83,6 +87,47 @@ class DashboardApiTest {
                 .expectBody()
                 .jsonPath("$.problem").isEqualTo("message-crashed")
                 .jsonPath("$.cause").isEqualTo("WebAssembly trap UNREACHABLE in 'handle'");
+    }
+
+    @Test
+    void anOversizedOrderLineIs422AndParseRejectsItWithoutARestart() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> shop.parse().state() == ComponentState.RUNNING);
+        long restarts = parse().restarts();
+        String line = "9005," + "x".repeat(70_000) + ",1"; // more than the WebAssembly guest's whole memory
+        String tooLong = "order line of 70007 bytes is longer than the maximum of 1024 bytes";
+
+        client.post().uri("/api/orders").contentType(MediaType.TEXT_PLAIN).bodyValue(line).exchange()
+                .expectStatus().isEqualTo(422)
+                .expectBody()
+                .jsonPath("$.problem").isEqualTo("invalid-order")
+                .jsonPath("$.detail").isEqualTo(tooLong);
+        // OrderLineTooLongException: the ask fails with the cause itself, parse's RESUME directive
+        client.post().uri("/api/parse").contentType(MediaType.TEXT_PLAIN).bodyValue(line).exchange()
+                .expectStatus().isEqualTo(422)
+                .expectBody()
+                .jsonPath("$.problem").isEqualTo("invalid-order")
+                .jsonPath("$.detail").isEqualTo(tooLong);
+        // the same instance carries on: no restart
+        client.post().uri("/api/parse").contentType(MediaType.TEXT_PLAIN).bodyValue("15,fig,3").exchange()
+                .expectStatus().isOk();
+        assertThat(parse().restarts()).isEqualTo(restarts);
+        assertThat(parse().lastDirective()).isEqualTo(Directive.RESUME);
+
+        SupervisionEvent.Crashed rejected = shop.events()
+                .filter(e -> e instanceof SupervisionEvent.Crashed && e.path().equals(Shop.PARSE))
+                .map(SupervisionEvent.Crashed.class::cast)
+                .filter(e -> e.directive() == Directive.RESUME)
+                .blockFirst(Duration.ofSeconds(5));
+        assertThat(EventView.of(Objects.requireNonNull(rejected))).satisfies(e -> {
+            assertThat(e.type()).isEqualTo("Crashed");
+            assertThat(e.directive()).isEqualTo("RESUME");
+            assertThat(e.summary()).isEqualTo("rejected \"9005,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\","
+                    + " kept its state (RESUME): OrderLineTooLongException: " + tooLong);
+        });
+    }
+
+    private ComponentSnapshot parse() {
+        return (ComponentSnapshot) shop.snapshot().child(Shop.PARSE.substring(Shop.ROOT.length() + 1));
     }
 
     @Test
@@ -181,6 +226,7 @@ class DashboardApiTest {
                 .thenConsumeWhile(e -> !e.summary().contains(command))
                 .assertNext(e -> {
                     assertThat(e.type()).isEqualTo("Crashed");
+                    assertThat(e.directive()).isEqualTo("RESTART");
                     assertThat(e.path()).isEqualTo(Shop.PARSE);
                     assertThat(e.summary()).isEqualTo("crashed on \"" + command + "\": InjectedCrash: crash injected ("
                             + command + ")");
