@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -37,6 +38,11 @@ final class ComponentCell extends ChildCell {
             AtomicLongFieldUpdater.newUpdater(ComponentCell.class, "handled");
     private static final AtomicLongFieldUpdater<ComponentCell> TAKEN =
             AtomicLongFieldUpdater.newUpdater(ComponentCell.class, "taken");
+    private static final AtomicLongFieldUpdater<ComponentCell> CRASHES =
+            AtomicLongFieldUpdater.newUpdater(ComponentCell.class, "crashes");
+    private static final AtomicReferenceFieldUpdater<ComponentCell, AtomicLongArray> BY_REASON =
+            AtomicReferenceFieldUpdater.newUpdater(ComponentCell.class, AtomicLongArray.class, "deadLettersByReason");
+    private static final int REASONS = DeadLetterReason.values().length;
     private static final AtomicReferenceFieldUpdater<ComponentCell, Incarnation> PENDING =
             AtomicReferenceFieldUpdater.newUpdater(ComponentCell.class, Incarnation.class, "pending");
 
@@ -47,6 +53,9 @@ final class ComponentCell extends ChildCell {
     private volatile long deadLetters;
     /** Messages the drain has handed to a handler: the progress the health check watches. */
     private volatile long taken;
+    private volatile long crashes;
+    /** Dead letters by reason, allocated with the first one: a component that never has one keeps no array. */
+    private volatile @Nullable AtomicLongArray deadLettersByReason;
     /** The directive applied to the latest failure, shown in the snapshot. */
     volatile @Nullable Directive lastDirective;
 
@@ -329,6 +338,12 @@ final class ComponentCell extends ChildCell {
             ((Ask) item).fail(error);
         }
         DEAD.incrementAndGet(this);
+        AtomicLongArray byReason = deadLettersByReason;
+        if (byReason == null) {
+            BY_REASON.compareAndSet(this, null, new AtomicLongArray(REASONS));
+            byReason = java.util.Objects.requireNonNull(deadLettersByReason);
+        }
+        byReason.incrementAndGet(reason.ordinal());
         tree.publish(new SupervisionEvent.DeadLetter(path, at, message, reason, cause));
         Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, message);
     }
@@ -436,6 +451,81 @@ final class ComponentCell extends ChildCell {
 
     long handledCount() {
         return handled;
+    }
+
+    /** A failure: counted for {@link ComponentStats#crashes()}. */
+    void crashed() {
+        CRASHES.incrementAndGet(this);
+    }
+
+    /** The live view of {@link ComponentRef#stats()}: reads the cell at each call. */
+    ComponentStats stats() {
+        ComponentCell cell = this;
+        return new ComponentStats() {
+            @Override
+            public String path() {
+                return cell.path();
+            }
+
+            @Override
+            public ComponentState state() {
+                return cell.state();
+            }
+
+            @Override
+            public int mailboxDepth() {
+                return cell.mailbox.depth();
+            }
+
+            @Override
+            public int mailboxCapacity() {
+                return cell.mailbox.capacity();
+            }
+
+            @Override
+            public long handled() {
+                return cell.handled;
+            }
+
+            @Override
+            public long crashes() {
+                return cell.crashes;
+            }
+
+            @Override
+            public long restarts() {
+                return cell.restarts;
+            }
+
+            @Override
+            public int restartsInWindow() {
+                RestartWindow w = cell.window;
+                return w == null ? 0 : w.countWithin(cell.nowNanos());
+            }
+
+            @Override
+            public long deadLetters() {
+                return cell.deadLetters;
+            }
+
+            @Override
+            public long deadLetters(DeadLetterReason reason) {
+                AtomicLongArray byReason = cell.deadLettersByReason;
+                return byReason == null ? 0 : byReason.get(reason.ordinal());
+            }
+
+            @Override
+            public Map<String, String> circuitBreakers() {
+                synchronized (cell) {
+                    return cell.guards == null ? Map.of() : Map.copyOf(cell.guards);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "ComponentStats[" + cell.path() + "]";
+            }
+        };
     }
 
     /** How many messages the drain has handed to a handler: it moves whenever the component makes progress. */

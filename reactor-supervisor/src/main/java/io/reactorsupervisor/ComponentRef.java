@@ -81,4 +81,16 @@ public interface ComponentRef<M, R> {
     /** @return how many messages wait in the mailbox */
     int mailboxDepth();
 
+    /**
+     * A live view of the component's counters and gauges, for metrics.
+     *
+     * @return the view; each of its methods reads the value now
+     * @throws UnsupportedOperationException from a ref that is not a tree's own (a wrapper that
+     *     does not forward it)
+     */
+    default ComponentStats stats() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not give a component's stats; "
+                + "use the ref the tree gives (Supervisor.ref)");
+    }
+
 }

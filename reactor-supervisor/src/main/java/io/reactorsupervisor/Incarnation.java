@@ -146,6 +146,7 @@ final class Incarnation implements Subscription {
             state = Objects.requireNonNull(cell.cspec.newState(), "state factory returned null");
             return true;
         } catch (Throwable t) {
+            cell.crashed();
             cell.tree.publish(new SupervisionEvent.Crashed(cell.path(), Tree.now(), t, null, Directive.RESTART));
             Tree.LOG.warn("'{}': state factory failed", cell.path(), t);
             ended = true;
@@ -170,6 +171,7 @@ final class Incarnation implements Subscription {
             } catch (Throwable t) {
                 Tree.LOG.warn("'{}': closing the state of an ended incarnation failed", cell.path(), t);
                 if (end == null || end instanceof Signals.Signal) {
+                    cell.crashed();
                     cell.tree.publish(new SupervisionEvent.Crashed(cell.path(), Tree.now(), t, null,
                             Directive.RESTART));
                     end = t;
@@ -340,6 +342,7 @@ final class Incarnation implements Subscription {
         }
         Object message = Envelope.message(item);
         Instant at = Tree.now(); // one clock read for the crash and its dead letter
+        cell.crashed();
         cell.tree.publish(new SupervisionEvent.Crashed(path, at, cause, message, directive));
         cell.lastDirective = directive;
         if (directive == Directive.RESUME && item != null) {

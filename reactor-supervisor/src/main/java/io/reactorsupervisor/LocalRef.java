@@ -109,6 +109,11 @@ final class LocalRef implements ComponentRef<Object, Object> {
     }
 
     @Override
+    public ComponentStats stats() {
+        return cell.stats();
+    }
+
+    @Override
     public String toString() {
         return "ComponentRef[" + cell.path() + "]";
     }

@@ -67,6 +67,23 @@ final class RestartWindow {
         next = size;
     }
 
+    /**
+     * How many recorded restarts lie within the window ending at {@code nowNanos}; 0 for an
+     * unlimited limit, which records none. Read by other threads for a gauge: it copes with a
+     * ring that changes under it (an approximate count, never an exception).
+     */
+    int countWithin(long nowNanos) {
+        long[] t = times;
+        int n = Math.min(size, t.length);
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (nowNanos - t[i] <= windowNanos) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     void clear() {
         size = 0;
         next = 0;
