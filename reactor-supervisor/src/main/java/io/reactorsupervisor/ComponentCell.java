@@ -345,7 +345,9 @@ final class ComponentCell extends ChildCell {
         }
         byReason.incrementAndGet(reason.ordinal());
         tree.publish(new SupervisionEvent.DeadLetter(path, at, message, reason, cause));
-        Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, message);
+        if (Tree.LOG.isDebugEnabled()) {
+            Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, cspec.describe(message));
+        }
     }
 
     // ------------------------------------------------------------------ lifecycle

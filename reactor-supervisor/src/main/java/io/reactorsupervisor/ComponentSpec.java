@@ -58,6 +58,7 @@ public final class ComponentSpec<M, R> implements ChildSpec {
     private final Directive processingTimeoutDirective;
     private final List<FailureRule> failureRules;
     private final double readinessThreshold;
+    private final @Nullable Function<Object, String> messageDescriber;
     private final @Nullable Scheduler scheduler;
     private final boolean blocking;
 
@@ -78,6 +79,7 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         this.processingTimeoutDirective = b.processingTimeoutDirective;
         this.failureRules = List.copyOf(b.failureRules);
         this.readinessThreshold = b.readinessThreshold;
+        this.messageDescriber = (Function<Object, String>) (Function<?, ?>) b.messageDescriber;
         this.scheduler = b.scheduler;
         this.blocking = b.blocking;
     }
@@ -172,6 +174,35 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         return depth > mailbox.capacity() * readinessThreshold;
     }
 
+    /**
+     * How the library's log shows a message of this component (a crash, a rejection, a dead
+     * letter): its type by default, never its content; the spec's
+     * {@link Builder#describeMessages(Function)} when given, cut to
+     * {@value #MAX_DESCRIPTION} characters. A describer that throws falls back to the type.
+     */
+    String describe(@Nullable Object message) {
+        if (message == null) {
+            return "no message";
+        }
+        String type = "a message of type " + message.getClass().getName();
+        Function<Object, String> describer = messageDescriber;
+        if (describer == null) {
+            return type;
+        }
+        String described;
+        try {
+            described = String.valueOf(describer.apply(message));
+        } catch (Throwable t) {
+            return type + " (describeMessages threw " + t.getClass().getName() + ")";
+        }
+        return described.length() <= MAX_DESCRIPTION ? described
+                : described.substring(0, MAX_DESCRIPTION) + "... (" + (described.length() - MAX_DESCRIPTION)
+                        + " more characters)";
+    }
+
+    /** The longest message description the library logs, in characters. */
+    public static final int MAX_DESCRIPTION = 200;
+
     Object newState() {
         return stateFactory.get();
     }
@@ -234,6 +265,7 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         private Directive processingTimeoutDirective = Directive.RESTART;
         private final List<FailureRule> failureRules = new ArrayList<>();
         private double readinessThreshold = DEFAULT_READINESS_THRESHOLD;
+        private @Nullable Function<? super M, String> messageDescriber;
         private @Nullable Scheduler scheduler;
         private boolean blocking;
 
@@ -415,6 +447,26 @@ public final class ComponentSpec<M, R> implements ChildSpec {
                 }
             }
             failureRules.add(new FailureRule(type, directive));
+            return this;
+        }
+
+        /**
+         * How the library's log shows this component's messages when it logs a crash, a
+         * rejection or a dead letter. By default it shows only the message's type, never its
+         * content: a message may hold personal or payment data that a log must not keep. A
+         * description longer than {@value ComponentSpec#MAX_DESCRIPTION} characters is cut;
+         * one that throws falls back to the type. Events ({@link Supervisor#events()}) still
+         * carry the message itself, for the application to show or not.
+         *
+         * <pre>{@code
+         * .describeMessages(order -> "order " + order.id())   // the id, not the card number
+         * }</pre>
+         *
+         * @param describer the description of a message for the log
+         * @return this builder
+         */
+        public Builder<M, R, S> describeMessages(Function<? super M, String> describer) {
+            this.messageDescriber = Objects.requireNonNull(describer, "describer");
             return this;
         }
 

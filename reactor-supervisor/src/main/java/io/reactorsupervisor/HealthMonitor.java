@@ -151,16 +151,16 @@ final class HealthMonitor {
             if (cell.takenCount() != takenAtStart) {
                 settle(true, null);
             } else if (busyAtStart && incarnation.busy()) {
-                settle(false, "the message in progress has run longer than " + spec.timeout());
+                settle(false, "the message in progress has run longer than " + Durations.human(spec.timeout()));
             } else if (!cell.mailbox.isEmpty()) {
-                settle(false, "messages wait and none was taken within " + spec.timeout());
+                settle(false, "messages wait and none was taken within " + Durations.human(spec.timeout()));
             } else {
                 settle(true, null); // it finished its last message and has nothing left
             }
         }
 
         void probeUnanswered() {
-            settle(false, "health probe not answered within " + spec.timeout());
+            settle(false, "health probe not answered within " + Durations.human(spec.timeout()));
         }
 
         void settle(boolean healthy, @Nullable String reason) {

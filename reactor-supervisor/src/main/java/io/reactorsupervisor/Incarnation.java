@@ -347,12 +347,15 @@ final class Incarnation implements Subscription {
         cell.lastDirective = directive;
         if (directive == Directive.RESUME && item != null) {
             if (Tree.LOG.isInfoEnabled()) {
-                Tree.LOG.info("'{}' rejected {} and carries on: {}", path, message, cause.toString());
+                Tree.LOG.info("'{}' rejected {} and carries on: {}", path, cell.cspec.describe(message),
+                        cause.getClass().getName());
             }
             cell.deadLetter(item, DeadLetterReason.REJECTED, cause, path, at);
             return;
         }
-        Tree.LOG.warn("'{}' crashed on {} ({})", path, message, directive, cause);
+        if (Tree.LOG.isWarnEnabled()) {
+            Tree.LOG.warn("'{}' crashed on {} ({})", path, cell.cspec.describe(message), directive, cause);
+        }
         if (item != null) {
             if (directive == Directive.RESTART && deliveries < cell.cspec.redeliveries()) {
                 cell.redeliver(item, deliveries + 1);
@@ -438,7 +441,8 @@ final class Incarnation implements Subscription {
         long nanos = cell.cspec.processingTimeout().toNanos();
         timeout = cell.timer().schedule(() -> {
             TimeoutException t = new TimeoutException("handler of '" + cell.path()
-                    + "' took longer than its processing timeout " + cell.cspec.processingTimeout());
+                    + "' took longer than its processing timeout "
+                    + Durations.human(Objects.requireNonNull(cell.cspec.processingTimeout())));
             timeoutKill = t; // before the kill: the drain tells it from the other kills by it
             kill(t);
         }, nanos, TimeUnit.NANOSECONDS);

@@ -12,6 +12,6 @@ public final class RestartLimitExceededException extends RuntimeException {
      */
     public RestartLimitExceededException(String path, RestartLimit limit, Throwable lastCrash) {
         super("'" + path + "' reached its restart limit: " + limit.maxRestarts() + " restarts within "
-                + limit.within() + "; last crash: " + lastCrash, lastCrash);
+                + Durations.human(limit.within()) + "; last crash: " + lastCrash, lastCrash);
     }
 }

@@ -182,7 +182,8 @@ final class SupervisorCell extends ChildCell {
         if (Tree.LOG.isInfoEnabled()) {
             String previousMdc = Mdc.put(path);
             try {
-                Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", path, delay, c.attempt() + 1);
+                Tree.LOG.info("'{}' restarting in {} (attempt {} in a row)", path, Durations.human(delay),
+                        c.attempt() + 1);
             } finally {
                 Mdc.restore(previousMdc);
             }

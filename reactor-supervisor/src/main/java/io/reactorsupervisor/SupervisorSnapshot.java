@@ -167,6 +167,6 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
             c.circuitBreakers().forEach((breaker, state) -> sb.append(" breaker:").append(breaker).append('=')
                     .append(state));
         }
-        sb.append(" uptime=").append(node.uptime()).append('\n');
+        sb.append(" uptime=").append(Durations.human(node.uptime())).append('\n');
     }
 }

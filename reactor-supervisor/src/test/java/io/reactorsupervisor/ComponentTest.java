@@ -268,7 +268,7 @@ class ComponentTest extends VirtualTimeTest {
                 .verify();
         SupervisionEvent.Failed failed = events(SupervisionEvent.Failed.class, "root/flaky").get(0);
         assertThat(failed.cause()).isInstanceOf(RestartLimitExceededException.class)
-                .hasMessage("'root/flaky' reached its restart limit: 2 restarts within PT1M; last crash: "
+                .hasMessage("'root/flaky' reached its restart limit: 2 restarts within 1 min; last crash: "
                         + "java.lang.IllegalStateException: boom3");
         assertThat(events(SupervisionEvent.DeadLetter.class, "root/flaky")).extracting(e -> e.message() + "/" + e.reason())
                 .containsExactly("boom1/CRASHED", "boom2/CRASHED", "boom3/CRASHED", "late/COMPONENT_FAILED",

@@ -268,7 +268,7 @@ class DirectivesTest extends VirtualTimeTest {
             hung.subscribe(v -> { }, e -> { });
             advance(Duration.ofSeconds(2));
             StepVerifier.create(hung).expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TimeoutException.class)
-                    .hasMessage("handler of 'root/resumed' took longer than its processing timeout PT2S")).verify();
+                    .hasMessage("handler of 'root/resumed' took longer than its processing timeout 2 s")).verify();
         }
         StepVerifier.create(ref.ask("b")).expectNext("2:b").verifyComplete(); // the same state
         assertThat(snapshot(root, "resumed").restarts()).isZero();

@@ -141,11 +141,11 @@ class DynamicChildrenTest extends VirtualTimeTest {
                 .containsEntry(ComponentState.RESTARTING, 1);
         assertThat(snap.child("api/b").uptime()).isZero();
         assertThat(snap.render()).isEqualTo(String.join("\n",
-                "root [supervisor ONE_FOR_ONE] RUNNING restarts=0 uptime=PT42S",
-                "├─ a [component] RUNNING restarts=1 mailbox=0 handled=0 dead=1 uptime=PT12S",
-                "└─ api [supervisor REST_FOR_ONE] RUNNING restarts=0 uptime=PT42S",
-                "   ├─ busy [component] RUNNING restarts=0 mailbox=2 handled=0 dead=0 uptime=PT42S",
-                "   └─ b [component] RESTARTING restarts=0 mailbox=0 handled=0 dead=1 uptime=PT0S",
+                "root [supervisor ONE_FOR_ONE] RUNNING restarts=0 uptime=42 s",
+                "├─ a [component] RUNNING restarts=1 mailbox=0 handled=0 dead=1 uptime=12 s",
+                "└─ api [supervisor REST_FOR_ONE] RUNNING restarts=0 uptime=42 s",
+                "   ├─ busy [component] RUNNING restarts=0 mailbox=2 handled=0 dead=0 uptime=42 s",
+                "   └─ b [component] RESTARTING restarts=0 mailbox=0 handled=0 dead=1 uptime=0 s",
                 ""));
     }
 }

@@ -55,11 +55,11 @@ class HealthCheckTest extends VirtualTimeTest {
         advance(1); // the third timeout, at 35 s = 3 x 10 s + 5 s
         assertThat(events(SupervisionEvent.HealthCheckFailed.class)).hasSize(3);
         assertThat(events(SupervisionEvent.HealthCheckFailed.class).get(2).reason())
-                .isEqualTo("the message in progress has run longer than PT5S");
+                .isEqualTo("the message in progress has run longer than 5 s");
         SupervisionEvent.Crashed crash = events(SupervisionEvent.Crashed.class).get(0);
         assertThat(crash.cause()).isInstanceOf(HealthCheckFailedException.class)
                 .hasMessage("Component 'root/c' failed 3 health checks in a row "
-                        + "(last: the message in progress has run longer than PT5S)");
+                        + "(last: the message in progress has run longer than 5 s)");
         assertThat(crash.directive()).isEqualTo(Directive.RESTART);
         assertThat(crash.message()).isEqualTo("hang");
         assertThat(events(SupervisionEvent.Restarted.class)).hasSize(1);
@@ -134,7 +134,7 @@ class HealthCheckTest extends VirtualTimeTest {
         ref.tell("b"); // the drain's task is held: nothing is taken
         advance(Duration.ofSeconds(15));
         assertThat(events(SupervisionEvent.HealthCheckFailed.class)).extracting(
-                SupervisionEvent.HealthCheckFailed::reason).containsExactly("messages wait and none was taken within PT5S");
+                SupervisionEvent.HealthCheckFailed::reason).containsExactly("messages wait and none was taken within 5 s");
         paused.release();
         advance(Duration.ofSeconds(30));
         assertThat(((ComponentSnapshot) root.snapshot().child("c")).handled()).isEqualTo(2);
@@ -170,7 +170,7 @@ class HealthCheckTest extends VirtualTimeTest {
         advance(1);
         StepVerifier.create(hung)
                 .expectErrorSatisfies(e -> assertThat(e.getCause()).isInstanceOf(TimeoutException.class)
-                        .hasMessage("handler of 'root/c' took longer than its processing timeout PT2S"))
+                        .hasMessage("handler of 'root/c' took longer than its processing timeout 2 s"))
                 .verify();
         StepVerifier.create(ref.ask("next")).expectNext("next").verifyComplete();
         // a handler that is quick enough is not touched
@@ -225,7 +225,7 @@ class HealthCheckTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.HealthCheckFailed.class)).extracting(
                 SupervisionEvent.HealthCheckFailed::reason).containsExactly(
                         "health probe failed: java.lang.IllegalStateException: probe broke",
-                        "health probe not answered within PT0.5S");
+                        "health probe not answered within 500 ms");
         assertThat(events(SupervisionEvent.Restarted.class)).hasSize(1);
         assertThat(events(SupervisionEvent.Crashed.class).get(0).message()).isNull();
     }
@@ -254,7 +254,7 @@ class HealthCheckTest extends VirtualTimeTest {
         ref.tell("six seconds"); // in progress until 15.5 s: the probe asked at 10 s cannot run before
         advance(Duration.ofSeconds(6));
         assertThat(events(SupervisionEvent.HealthCheckFailed.class)).extracting(
-                SupervisionEvent.HealthCheckFailed::reason).containsExactly("health probe not answered within PT5S");
+                SupervisionEvent.HealthCheckFailed::reason).containsExactly("health probe not answered within 5 s");
         advance(Duration.ofSeconds(4));
         ref.tell("slow"); // at 19.5 s, for 4 s: the probe asked at 20 s runs when it is done, within its 5 s
         advance(Duration.ofSeconds(30));

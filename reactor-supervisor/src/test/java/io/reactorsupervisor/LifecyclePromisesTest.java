@@ -488,7 +488,7 @@ class LifecyclePromisesTest extends VirtualTimeTest {
         assertThat(failed[0]).isNull(); // a recursive walk: StackOverflowError
         assertThat(rendered[0].lines().count()).isEqualTo(2_001);
         assertThat(rendered[0]).endsWith("└─ leaf [component] RUNNING restarts=0 mailbox=0 handled=0 dead=0 "
-                + "uptime=PT0S\n");
+                + "uptime=0 s\n");
         assertThat(readiness[0]).isEqualTo(new Readiness(true, java.util.Map.of()));
     }
 

@@ -114,7 +114,7 @@ class RestartTimingTest extends VirtualTimeTest {
         assertThat(root.ref(b).state()).isEqualTo(ComponentState.FAILED);
         assertThat(events(SupervisionEvent.Failed.class, "root/b").get(0).cause())
                 .isInstanceOf(RestartLimitExceededException.class)
-                .hasMessageStartingWith("'root' reached its restart limit: 3 restarts within PT1M");
+                .hasMessageStartingWith("'root' reached its restart limit: 3 restarts within 1 min");
         assertThat(root.ref(a).state()).isEqualTo(ComponentState.RUNNING);
     }
 }

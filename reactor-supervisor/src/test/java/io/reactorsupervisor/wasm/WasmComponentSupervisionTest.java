@@ -99,7 +99,7 @@ class WasmComponentSupervisionTest extends VirtualTimeTest {
                 .verify(Duration.ofSeconds(5));
         assertThat(events(SupervisionEvent.Failed.class, "root/flaky").get(0).cause())
                 .isInstanceOf(RestartLimitExceededException.class)
-                .hasMessage("'root/flaky' reached its restart limit: 1 restarts within PT1M; last crash: "
+                .hasMessage("'root/flaky' reached its restart limit: 1 restarts within 1 min; last crash: "
                         + "io.reactorsupervisor.wasm.WasmTrapException: wasm trap in 'handle': integer divide by zero");
         assertThat(events(SupervisionEvent.DeadLetter.class, "root/flaky"))
                 .extracting(d -> d.message() + "/" + d.reason())
