@@ -7,14 +7,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A liveness check that catches hung components: a component is hung when it makes no
- * progress. Every {@link #interval()} the library looks at the component's drain, without
- * sending anything through its mailbox, and the check fails when, within {@link #timeout()},
+ * progress. Every {@link #interval()}, unless a check is under way, the library notes the
+ * component's drain, without sending anything through its mailbox: the message in progress and
+ * whether messages wait. The check fails if, one {@link #timeout()} later,
  * <ul>
- * <li>the message in progress has not finished (it has run longer than the timeout), or</li>
- * <li>messages wait in the mailbox and none was taken.</li>
+ * <li>that same message is still in progress (it has run longer than the timeout), or</li>
+ * <li>messages wait and none was taken.</li>
  * </ul>
- * A long backlog whose messages are each handled in time is therefore never hung, and an idle
- * component always passes. {@link #unhealthyAfter()} failures in a row end the incarnation
+ * A message that runs longer than {@code interval + 2 * timeout} always fails a check (a check
+ * starts while it runs and ends before it does); a shorter one that outlives the timeout fails
+ * the checks that started while it ran. A long backlog whose messages are each handled in time
+ * is never hung, and an idle component always passes. {@link #unhealthyAfter()} failures in a row end the incarnation
  * (its handler is cancelled or interrupted, the message is dead-lettered or redelivered as for
  * a crash) and restart it through the same strategy, limit and supervisor path as a crash; a
  * passed check resets the count. A hung component is restarted within about
