@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
 import com.dylibso.chicory.wabt.Wat2Wasm;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.reactorsupervisor.ComponentRef;
 import io.reactorsupervisor.ComponentSnapshot;
 import io.reactorsupervisor.ComponentSpec;
@@ -38,6 +41,7 @@ import io.reactorsupervisor.SupervisionStrategy;
 import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.circuitbreaker.CircuitBreakerGuard;
 import io.reactorsupervisor.circuitbreaker.GuardedRef;
+import io.reactorsupervisor.micrometer.SupervisorMetrics;
 import io.reactorsupervisor.wasm.WasmCodec;
 import io.reactorsupervisor.wasm.WasmInstance;
 import io.reactorsupervisor.wasm.WasmModule;
@@ -158,12 +162,12 @@ class ReadmeExamplesTest {
         assertThat(routerRef.path()).isEqualTo("root/api/router");
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> ((ComponentSnapshot) root.snapshot().child("api/parser")).restarts() == 1);
-        assertThat(root.snapshot().render()).matches("(?s)root \\[supervisor ONE_FOR_ONE\\] RUNNING restarts=0 uptime=\\S+\n"
-                + "├─ database \\[component\\] RUNNING restarts=0 mailbox=0 handled=0 dead=0 uptime=\\S+\n"
-                + "├─ api \\[supervisor REST_FOR_ONE\\] RUNNING restarts=0 uptime=\\S+\n"
-                + "│  ├─ parser \\[component\\] RUNNING restarts=1 mailbox=0 handled=0 dead=0 uptime=\\S+\n"
-                + "│  └─ router \\[component\\] RUNNING restarts=0 mailbox=0 handled=0 dead=0 uptime=\\S+\n"
-                + "└─ cache \\[component\\] RUNNING restarts=0 mailbox=0 handled=0 dead=0 uptime=\\S+\n");
+        assertThat(root.snapshot().render()).matches("(?s)root \\[supervisor ONE_FOR_ONE\\] RUNNING restarts=0 uptime=[^\n]+\n"
+                + "├─ database \\[component\\] RUNNING restarts=0 mailbox=0 handled=0 dead=0 uptime=[^\n]+\n"
+                + "├─ api \\[supervisor REST_FOR_ONE\\] RUNNING restarts=0 uptime=[^\n]+\n"
+                + "│  ├─ parser \\[component\\] RUNNING restarts=1 mailbox=0 handled=0 dead=0 uptime=[^\n]+\n"
+                + "│  └─ router \\[component\\] RUNNING restarts=0 mailbox=0 handled=0 dead=0 uptime=[^\n]+\n"
+                + "└─ cache \\[component\\] RUNNING restarts=0 mailbox=0 handled=0 dead=0 uptime=[^\n]+\n");
         assertThat(root.snapshot().countByState()).containsEntry(ComponentState.RUNNING, 3);
     }
 
@@ -192,7 +196,10 @@ class ReadmeExamplesTest {
         // end::events[]
         ref.ask("after").block(Duration.ofSeconds(1));
 
-        assertThat(log).containsExactly("root/counter Crashed", "root/counter Restarting");
+        // events reach subscribers on the tree's event hub, after the reply to "after" may have come
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(log)
+                .containsExactly("root/counter Crashed", "root/counter Restarting"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !deadLetters.isEmpty());
         assertThat(deadLetters).singleElement().satisfies(d -> {
             assertThat(d.message()).isEqualTo("boom");
             assertThat(d.reason()).isEqualTo(DeadLetterReason.CRASHED);
@@ -243,6 +250,28 @@ class ReadmeExamplesTest {
 
         Supervisor root = track(Supervisor.named("root").child(echo).start());
         assertThat(root.ref(echo).ask("hello, wasm").block(Duration.ofSeconds(1))).isEqualTo("hello, wasm");
+    }
+
+    @Test
+    void metricsAndObservations() {
+        Supervisor root = track(Supervisor.named("root").child(echo("billing")).start());
+        MeterRegistry meterRegistry = new SimpleMeterRegistry();
+        ObservationRegistry observationRegistry = ObservationRegistry.create();
+        // tag::micrometer[]
+        SupervisorMetrics.Binding metrics = SupervisorMetrics.of(root)   // the root: the whole tree
+                .withTags("app", "billing")                              // on every meter
+                .withMaxTaggedComponents(1_000)                          // the default: see Cardinality
+                .withObservationRegistry(observationRegistry)            // optional: asks and handlings observed
+                .bindTo(meterRegistry);                                  // components started later too
+
+        root.<String, String>ref("billing").ask("order 1").block(Duration.ofSeconds(1));
+        double handled = meterRegistry.get("reactor.supervisor.component.handled")
+                .tag("component", "root/billing").functionCounter().count(); // 1.0
+        metrics.close();                                                 // meters removed, observer detached
+        // end::micrometer[]
+
+        assertThat(handled).isEqualTo(1);
+        assertThat(meterRegistry.getMeters()).isEmpty();
     }
 
     // tag::virtual-time[]

@@ -1,8 +1,12 @@
 package io.reactorsupervisor.samples.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.reactorsupervisor.micrometer.SupervisorMetrics;
 import io.reactorsupervisor.samples.shop.Faults;
 import io.reactorsupervisor.samples.shop.Shop;
 import io.reactorsupervisor.samples.shop.ShopSettings;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,6 +25,19 @@ class ShopConfiguration {
     @Bean
     Shop shop(DashboardProperties properties, Faults faults) {
         return Shop.start(ShopSettings.dashboard().withIngestMailbox(properties.ingestMailbox()), faults);
+    }
+
+    /**
+     * The shop's meters in the application's registry (scraped at {@code /actuator/prometheus}),
+     * and an observation of each ask and handling in the application's observation registry.
+     * Closed before the shop: its meters are removed.
+     */
+    @Bean
+    SupervisorMetrics.Binding shopMetrics(Shop shop, MeterRegistry meterRegistry,
+            ObjectProvider<ObservationRegistry> observationRegistry) {
+        SupervisorMetrics metrics = SupervisorMetrics.of(shop.root()).withTags("app", "shop");
+        ObservationRegistry observations = observationRegistry.getIfAvailable();
+        return (observations != null ? metrics.withObservationRegistry(observations) : metrics).bindTo(meterRegistry);
     }
 
     /** Closed before the shop, which it depends on. */
