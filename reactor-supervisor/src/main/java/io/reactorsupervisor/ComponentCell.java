@@ -141,6 +141,9 @@ final class ComponentCell extends ChildCell {
 
     @Override
     int drainBatch() {
+        if (!Mdc.ACTIVE) {
+            return drainBatchInMdc();
+        }
         String previousMdc = Mdc.put(path()); // once a batch: what the handler and the library log carries it
         try {
             return drainBatchInMdc();
@@ -290,10 +293,10 @@ final class ComponentCell extends ChildCell {
 
     /** The handler finished a message: reply, count it. */
     void replied(Object item, @Nullable Object reply) {
+        HANDLED.lazySet(this, handled + 1); // before the reply: whoever got it sees the message counted
         if (item instanceof Ask) {
             ((Ask) item).succeed(reply);
         }
-        HANDLED.lazySet(this, handled + 1);
     }
 
     // ------------------------------------------------------------------ dead letters

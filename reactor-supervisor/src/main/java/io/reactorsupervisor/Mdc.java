@@ -2,6 +2,7 @@ package io.reactorsupervisor;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
+import org.slf4j.helpers.NOPMDCAdapter;
 
 /**
  * The component's path in SLF4J's MDC, under {@link Supervisor#MDC_COMPONENT}, while its drain
@@ -11,6 +12,12 @@ import org.slf4j.MDC;
  * removing the key.
  */
 final class Mdc {
+
+    /**
+     * Whether SLF4J's binding keeps an MDC at all (slf4j-simple's and the no-op binding's do
+     * not): without one, a drain does not build its path for it.
+     */
+    static final boolean ACTIVE = !(MDC.getMDCAdapter() instanceof NOPMDCAdapter);
 
     private Mdc() {
     }

@@ -56,6 +56,13 @@ public sealed interface SupervisionEvent {
      */
     record Restarting(String path, Instant timestamp, long attempt, Duration delay, Throwable cause)
             implements SupervisionEvent {
+
+        /** As the record's, with the delay as people write it ({@code 1.5 s}, not {@code PT1.5S}). */
+        @Override
+        public String toString() {
+            return "Restarting[path=" + path + ", timestamp=" + timestamp + ", attempt=" + attempt + ", delay="
+                    + Durations.human(delay) + ", cause=" + cause + "]";
+        }
     }
 
     /**

@@ -28,4 +28,13 @@ class DurationsTest {
         assertThat(Durations.human(Checks.MAX_DURATION)).isEqualTo("36500 d");
         assertThat(Durations.human(Duration.ofMillis(-250))).isEqualTo("-250 ms");
     }
+
+    @Test
+    void aRestartingEventShowsItsDelayAsPeopleWriteIt() {
+        SupervisionEvent.Restarting e = new SupervisionEvent.Restarting("root/c", java.time.Instant.EPOCH, 2,
+                Duration.ofMillis(1500), new IllegalStateException("boom"));
+        assertThat(e.toString()).isEqualTo("Restarting[path=root/c, timestamp=1970-01-01T00:00:00Z, attempt=2, "
+                + "delay=1.5 s, cause=java.lang.IllegalStateException: boom]");
+        assertThat(e.delay()).isEqualTo(Duration.ofMillis(1500)); // the value itself stays a Duration
+    }
 }
