@@ -344,7 +344,7 @@ final class ComponentCell extends ChildCell {
         AtomicLongArray byReason = deadLettersByReason;
         if (byReason == null) {
             BY_REASON.compareAndSet(this, null, new AtomicLongArray(REASONS));
-            byReason = java.util.Objects.requireNonNull(deadLettersByReason);
+            byReason = Objects.requireNonNull(deadLettersByReason);
         }
         byReason.incrementAndGet(reason.ordinal());
         tree.publish(new SupervisionEvent.DeadLetter(path, at, message, reason, cause));

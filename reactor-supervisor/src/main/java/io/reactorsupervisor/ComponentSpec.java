@@ -43,6 +43,9 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class ComponentSpec<M, R> implements ChildSpec {
 
+    /** The longest message description the library logs, in characters (see {@link Builder#describeMessages}). */
+    public static final int MAX_DESCRIPTION = 200;
+
     private final String name;
     private final Supplier<?> stateFactory;
     private final @Nullable BiFunction<Object, Object, Mono<?>> asyncHandler;
@@ -199,9 +202,6 @@ public final class ComponentSpec<M, R> implements ChildSpec {
                 : described.substring(0, MAX_DESCRIPTION) + "... (" + (described.length() - MAX_DESCRIPTION)
                         + " more characters)";
     }
-
-    /** The longest message description the library logs, in characters. */
-    public static final int MAX_DESCRIPTION = 200;
 
     Object newState() {
         return stateFactory.get();
