@@ -69,8 +69,11 @@ final class Children {
         return list;
     }
 
+    /** Takes {@code c} out of the tree, once, and says so with a {@link SupervisionEvent.Removed}. */
     void remove(ChildCell c) {
-        byName.remove(c.name, c);
+        if (byName.remove(c.name, c)) {
+            owner.tree.publish(new SupervisionEvent.Removed(c.path(), Tree.now()));
+        }
     }
 
     /** The verdict for a crash of a child being ended, or null. */

@@ -46,6 +46,20 @@ public sealed interface SupervisionEvent {
     }
 
     /**
+     * A child was taken out of its tree: by {@code removeChild} (at once, so that nothing can
+     * restart it into the tree: a running child's {@link Stopped} follows), or, once it has
+     * ended, as a {@link RestartPolicy#TEMPORARY} child, as a child started at runtime that its
+     * supervisor's restart dropped (as in OTP, a restarted supervisor starts its declared
+     * children only), or as a {@code startChild} whose first incarnation could not start. Its
+     * name can be used again; its ref refuses messages.
+     *
+     * @param path the child's path
+     * @param timestamp when
+     */
+    record Removed(String path, Instant timestamp) implements SupervisionEvent {
+    }
+
+    /**
      * A child will be restarted after {@code delay}.
      *
      * @param path the child's path

@@ -1,16 +1,11 @@
 package io.reactorsupervisor.micrometer;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -23,23 +18,17 @@ import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.SupervisorSnapshot;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A tree bound to a meter registry: which components have meters (their own, or their
  * supervisor's group's), kept in step with the tree. It registers the components of a snapshot
  * taken when it binds, then follows the tree's events: a component that starts gets meters, one
- * that stopped or failed and is no longer in the tree loses them. The events do not say
- * everything: a child stops before its supervisor removes it (a temporary child that ends), and
- * removing a child that had already stopped or failed publishes nothing. So a component that is
- * stopped or failed but still in the tree is looked at again at each change of the tree and
- * every {@link #RECHECK_EVERY} while it is. Everything here is serialized on this object, away
+ * that is no longer in the tree when it stops, fails or is {@linkplain SupervisionEvent.Removed
+ * removed} loses them (a stopped or failed component still in the tree keeps them, with its
+ * counts, until it is removed or restarted). Everything here is serialized on this object, away
  * from the hot path, which only reads {@link #byRef}.
  */
 final class TreeMeters implements SupervisorMetrics.Binding {
-
-    /** How often a stopped or failed component still in the tree is looked at again, in case it was removed. */
-    static final Duration RECHECK_EVERY = Duration.ofSeconds(1);
 
     /** A component with meters: its own ({@code own}), or its group's. */
     private record Member(ComponentRef<?, ?> ref, ComponentStats stats, ComponentMeters meters, boolean own) {
@@ -59,11 +48,9 @@ final class TreeMeters implements SupervisorMetrics.Binding {
     private final Map<String, Member> members = new HashMap<>();
     private final Map<String, ComponentMeters> groups = new HashMap<>();
     private final Map<String, SupervisionStrategy> strategies = new HashMap<>();
-    private final Set<String> lingering = new LinkedHashSet<>();
     /** Events that came while the first snapshot was registered; null once it is. */
     private @Nullable List<SupervisionEvent> pending = new ArrayList<>();
     private int tagged;
-    private boolean recheckScheduled;
     private @Nullable Disposable events;
     private @Nullable Disposable observer;
     private volatile boolean closed;
@@ -129,6 +116,7 @@ final class TreeMeters implements SupervisorMetrics.Binding {
     private void onEvent(SupervisionEvent e) {
         if (!(e instanceof SupervisionEvent.Started || e instanceof SupervisionEvent.Restarted
                 || e instanceof SupervisionEvent.Stopped || e instanceof SupervisionEvent.Failed
+                || e instanceof SupervisionEvent.Removed
                 || e instanceof SupervisionEvent.CircuitStateChanged)) {
             return; // crashes and dead letters: the stats count them
         }
@@ -159,9 +147,6 @@ final class TreeMeters implements SupervisorMetrics.Binding {
                 }
                 return;
             }
-            if (!lingering.isEmpty()) {
-                recheckLingering();
-            }
             if (e instanceof SupervisionEvent.Started) {
                 discover(path);
             } else if (e instanceof SupervisionEvent.Restarted) {
@@ -170,7 +155,7 @@ final class TreeMeters implements SupervisorMetrics.Binding {
                 } else if (!members.containsKey(path)) {
                     discover(path);
                 }
-            } else if (members.containsKey(path)) { // Stopped, Failed
+            } else if (members.containsKey(path)) { // Stopped, Failed, Removed
                 recheckMember(path);
             } else if (strategies.containsKey(path)) {
                 recheckSupervisor(path);
@@ -250,7 +235,6 @@ final class TreeMeters implements SupervisorMetrics.Binding {
 
     private void remove(String path) {
         Member m = members.remove(path);
-        lingering.remove(path);
         if (m == null) {
             return;
         }
@@ -272,7 +256,6 @@ final class TreeMeters implements SupervisorMetrics.Binding {
     private void recheckMember(String path) {
         Member m = members.get(path);
         if (m == null) {
-            lingering.remove(path);
             return;
         }
         ComponentRef<?, ?> now = lookups.component(path);
@@ -283,11 +266,8 @@ final class TreeMeters implements SupervisorMetrics.Binding {
             } else {
                 forgetGoneSupervisors(TreeLookups.parent(path));
             }
-        } else if (m.stats.state().isTerminal()) {
-            linger(path);
-        } else {
-            lingering.remove(path); // restarted
         }
+        // still in the tree, stopped, failed or restarted: it keeps its meters until it is removed
     }
 
     /** A supervisor that stopped or failed: gone with its subtree, or still there (its runtime children may not be). */
@@ -312,31 +292,6 @@ final class TreeMeters implements SupervisorMetrics.Binding {
             String gone = p;
             strategies.keySet().removeIf(k -> k.equals(gone) || k.startsWith(gone + "/"));
             p = TreeLookups.parent(p);
-        }
-    }
-
-    private void linger(String path) {
-        lingering.add(path);
-        if (!recheckScheduled) {
-            recheckScheduled = true;
-            try {
-                Schedulers.parallel().schedule(this::recheckLater, RECHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                recheckScheduled = false; // the next change of the tree looks again
-            }
-        }
-    }
-
-    private synchronized void recheckLater() {
-        recheckScheduled = false;
-        if (!closed) {
-            recheckLingering(); // schedules the next look while some linger
-        }
-    }
-
-    private void recheckLingering() {
-        for (String p : new ArrayList<>(lingering)) {
-            recheckMember(p);
         }
     }
 
@@ -387,7 +342,6 @@ final class TreeMeters implements SupervisorMetrics.Binding {
             groups.values().forEach(ComponentMeters::remove);
             members.clear();
             groups.clear();
-            lingering.clear();
             byRef.clear();
             tagged = 0;
         }

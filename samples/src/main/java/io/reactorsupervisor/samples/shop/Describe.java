@@ -39,6 +39,9 @@ public final class Describe {
         if (event instanceof SupervisionEvent.Stopped) {
             return "stopped: " + ((SupervisionEvent.Stopped) event).reason();
         }
+        if (event instanceof SupervisionEvent.Removed) {
+            return "removed from the tree";
+        }
         if (event instanceof SupervisionEvent.Failed) {
             return "FAILED, gave up: " + cause(((SupervisionEvent.Failed) event).cause());
         }
