@@ -3,7 +3,6 @@ package io.reactorsupervisor;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
-import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
@@ -53,11 +52,6 @@ final class Observed {
     /** The context from now on. */
     ContextView context() {
         return context;
-    }
-
-    /** The context as a {@link Context}, for a subscriber's {@code currentContext}. */
-    Context asContext() {
-        return Context.of(context);
     }
 
     void end(@Nullable Throwable error) {

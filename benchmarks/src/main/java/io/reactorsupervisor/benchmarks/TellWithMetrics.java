@@ -34,9 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class TellWithMetrics {
 
-    /** The tree without a registry: the baseline of this class's run. */
+    /** The tree without a registry ({@link TellThroughput#supervisor}'s): the baseline of this class's run. */
     @Benchmark
-    public void supervisor(Tree state) {
+    public void supervisor(TellThroughput.SupervisedComponent state) {
         Components.sendBatch(state.ref, state.handled);
     }
 
@@ -44,25 +44,6 @@ public class TellWithMetrics {
     @Benchmark
     public void supervisorWithMetrics(MeteredTree state) {
         Components.sendBatch(state.ref, state.handled);
-    }
-
-    @State(Scope.Benchmark)
-    public static class Tree {
-        final HandledCounter handled = new HandledCounter();
-        Supervisor root;
-        ComponentRef<Tick, Void> ref;
-
-        @Setup(Level.Trial)
-        public void start() {
-            ComponentSpec<Tick, Void> spec = Components.counting("counter", handled);
-            root = Components.start("tell-metrics", spec);
-            ref = root.ref(spec);
-        }
-
-        @TearDown(Level.Trial)
-        public void shutdown() {
-            Components.shutdown(root);
-        }
     }
 
     @State(Scope.Benchmark)
