@@ -13,6 +13,7 @@ public final class ChildStartException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The path of the child that failed to start. */
     private final String path;
 
     /**

@@ -18,7 +18,11 @@ public enum ComponentState {
     /** Gave up: its restart limit was reached (or its policy forbids a restart after a crash). */
     FAILED;
 
-    /** Whether a child in this state has ended for good (until its supervisor restarts it). */
+    /**
+     * Whether a child in this state has ended for good (until its supervisor restarts it).
+     *
+     * @return true for {@link #STOPPED} and {@link #FAILED}
+     */
     public boolean isTerminal() {
         return this == STOPPED || this == FAILED;
     }

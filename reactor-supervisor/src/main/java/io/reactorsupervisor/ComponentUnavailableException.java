@@ -11,7 +11,9 @@ public class ComponentUnavailableException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The path of the component that was asked. */
     private final String path;
+    /** The state it was in. */
     private final ComponentState state;
 
     /**

@@ -10,6 +10,7 @@ public final class EscalationException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The path of the child whose failure escalated. */
     private final String path;
 
     /**

@@ -6,7 +6,7 @@ import java.util.Objects;
  * Where integrations that guard the calls to a component (a circuit breaker, a bulkhead)
  * report what they see, so that it shows in the tree: each change of a guard's state is
  * published as a {@link SupervisionEvent.CircuitStateChanged} event and the guard's latest
- * state appears beside the component in its {@link ComponentSnapshot#circuits() snapshot}.
+ * state appears beside the component in its {@link ComponentSnapshot#circuitBreakers() snapshot}.
  * The guard keeps nothing of the tree: an integration that holds the ref weakly (as the
  * circuit-breaker module does) keeps no component reachable from a guard that outlives the
  * tree.

@@ -22,7 +22,12 @@ import java.util.Objects;
  */
 public record Readiness(boolean ready, Map<String, String> notReady) {
 
-    /** Copies the map, so that a readiness never changes. */
+    /**
+     * Copies the map, so that a readiness never changes.
+     *
+     * @param ready whether every child counted is ready
+     * @param notReady why each one that is not ready is not, by path, in start order
+     */
     public Readiness {
         Objects.requireNonNull(notReady, "notReady");
         notReady = Collections.unmodifiableMap(new LinkedHashMap<>(notReady));

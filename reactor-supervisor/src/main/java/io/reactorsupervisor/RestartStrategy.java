@@ -312,7 +312,11 @@ public final class RestartStrategy {
         return null;
     }
 
-    /** The jitter factor, 0.0 when none was set. */
+    /**
+     * The jitter factor.
+     *
+     * @return the jitter factor, 0.0 when none was set
+     */
     public double jitter() {
         return jitter;
     }

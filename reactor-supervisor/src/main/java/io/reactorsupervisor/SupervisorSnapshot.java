@@ -22,7 +22,17 @@ import java.util.Map;
 public record SupervisorSnapshot(String name, String path, SupervisionStrategy strategy, ComponentState state,
         long restarts, Duration uptime, List<ChildSnapshot> children) implements ChildSnapshot {
 
-    /** Copies the child list, so that a snapshot never changes. */
+    /**
+     * Copies the child list, so that a snapshot never changes.
+     *
+     * @param name the supervisor's name
+     * @param path its path in its tree
+     * @param strategy its supervision strategy
+     * @param state its lifecycle state
+     * @param restarts how many times it was restarted in all by its parent
+     * @param uptime how long its current incarnation has run
+     * @param children its children in start order
+     */
     public SupervisorSnapshot {
         children = List.copyOf(children);
     }
