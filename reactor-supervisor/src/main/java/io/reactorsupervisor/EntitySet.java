@@ -1,0 +1,571 @@
+package io.reactorsupervisor;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+
+/**
+ * The keyed components of one set ({@link EntitiesSpec}): which key is active, which is being
+ * passivated, what waits for an activation, and when to passivate.
+ *
+ * <p>A key has a {@link Slot} while it has a component or messages waiting for one; a key with
+ * neither has nothing at all. A sender routes a message under its slot's lock: into the
+ * component's mailbox while the slot is open, into the slot's {@code held} queue while it is not
+ * (activating, passivating, or its component is ending on its own). The set's supervisor drain
+ * opens a slot (moves what is held into the new component's mailbox, in order, then lets senders
+ * in) and closes it (lets no sender in, then stops the component gracefully); when the component
+ * has ended, what was held starts the key again, and a slot with nothing held is dropped. So a
+ * message is never offered to a mailbox that its component will not drain, and one sender's
+ * messages to one key keep their order across passivations.
+ *
+ * <p>Everything but {@link #deliver} and the snapshot reads belongs to the supervisor's drain.
+ */
+final class EntitySet {
+
+    final SupervisorCell owner;
+    final EntitiesSpec<?, ?, ?> spec;
+    final ComponentSpec<?, ?> template;
+    final LocalEntities<?, ?, ?> face;
+    /** By key name: written by senders (a new slot) and the drain (a slot dropped); read by senders. */
+    final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    /**
+     * The clock of uses, on the timer's clock in nanoseconds, strictly increasing: senders stamp
+     * their slot with it, the drain moves it on at each activation and each sweep.
+     */
+    volatile long stamp;
+    volatile int liveCount;
+    volatile long activations;
+    volatile long passivations;
+
+    // ---- the drain's
+    private final HashMap<ChildCell, Slot> byCell = new HashMap<>();
+    /** Active keys, least recently seen first (approximately: a use moves a key back when it reaches the front). */
+    private final ArrayDeque<Use> clock = new ArrayDeque<>();
+    /** Keys with messages, waiting for a free place. */
+    private final ArrayDeque<Slot> waiting = new ArrayDeque<>();
+    private int live;
+    private int passivating;
+    private @Nullable Disposable sweeper;
+    private boolean closed;
+    /** The period of sweeps, in nanoseconds: an eighth of the idle timeout, and at most 100 ms with a maximum. */
+    private final long tick;
+
+    EntitySet(SupervisorCell owner, EntitiesSpec<?, ?, ?> spec) {
+        this.owner = owner;
+        this.spec = spec;
+        this.template = spec.template();
+        this.face = new LocalEntities<>(this);
+        long t = TimeUnit.MILLISECONDS.toNanos(100);
+        Duration idle = spec.idleTimeout();
+        if (idle != null) {
+            long eighth = Math.max(TimeUnit.MILLISECONDS.toNanos(1), idle.toNanos() / 8);
+            t = spec.maxActive() == EntitiesSpec.UNBOUNDED ? eighth : Math.min(eighth, t);
+        }
+        this.tick = t;
+    }
+
+    /** One key's component, or the messages waiting for it. */
+    static final class Slot {
+        final String name;
+        /** Guarded by this slot: the component while one is alive (active or passivating). */
+        @Nullable ComponentCell cell;
+        /** Guarded by this slot: messages waiting for the next component; null while the slot is open. */
+        @Nullable ArrayDeque<Object> held;
+        /** Guarded by this slot: dropped from the map; a sender that finds it looks again. */
+        boolean dead;
+        /** The set's stamp at the latest message sent to it. */
+        volatile long touchedAt;
+        // the drain's
+        int generation;
+        long activatedAt;
+        boolean passivating;
+        Requests.@Nullable Request onPassivated;
+
+        Slot(String name) {
+            this.name = name;
+        }
+    }
+
+    /** A place in the clock for one activation of a slot. */
+    private static final class Use {
+        final Slot slot;
+        final int generation;
+        long seen;
+
+        Use(Slot slot, int generation, long seen) {
+            this.slot = slot;
+            this.generation = generation;
+            this.seen = seen;
+        }
+    }
+
+    String path(String key) {
+        return owner.path() + "/" + key;
+    }
+
+    // ------------------------------------------------------------------ senders
+
+    /**
+     * Routes a message to its key's component, starting it if needed.
+     *
+     * @return null if accepted (it will be handled or published as a dead letter), otherwise why it
+     *     was refused, after publishing it as a dead letter
+     */
+    @Nullable RuntimeException deliver(String key, Object item) {
+        for (;;) {
+            ComponentState s = owner.state();
+            if (owner.tree.closing || s == ComponentState.STOPPING || s.isTerminal()) {
+                return refuse(key, item, owner.tree.closing ? DeadLetterReason.SHUT_DOWN
+                        : DeadLetterReason.COMPONENT_STOPPED);
+            }
+            Slot slot = slots.get(key);
+            if (slot == null) {
+                Slot fresh = new Slot(key);
+                ArrayDeque<Object> held = new ArrayDeque<>(4);
+                held.add(item);
+                fresh.held = held;
+                fresh.touchedAt = stamp;
+                if (slots.putIfAbsent(key, fresh) == null) {
+                    owner.post(new Activate(fresh));
+                    return null;
+                }
+                continue;
+            }
+            ComponentCell signal = null;
+            boolean full = false;
+            synchronized (slot) {
+                if (slot.dead) {
+                    continue;
+                }
+                ArrayDeque<Object> held = slot.held;
+                ComponentCell cell = slot.cell;
+                if (held != null) {
+                    if (held.size() >= template.mailbox().capacity()) {
+                        full = true;
+                    } else {
+                        held.add(item);
+                    }
+                } else if (cell != null) {
+                    ComponentState cs = cell.state();
+                    if (cs == ComponentState.STOPPING || cs.isTerminal()) {
+                        // ending on its own (a stop, a give-up): held for the key's next component
+                        held = new ArrayDeque<>(4);
+                        held.add(item);
+                        slot.held = held;
+                    } else if (cell.mailbox.offer(item)) {
+                        signal = cell;
+                    } else {
+                        full = true;
+                    }
+                }
+            }
+            long t = stamp;
+            if (slot.touchedAt != t) {
+                slot.touchedAt = t;
+            }
+            if (signal != null) {
+                signal.signalQueued(); // outside the lock: on Schedulers.immediate() the handler runs here
+            }
+            if (full) {
+                return refuse(key, item, DeadLetterReason.MAILBOX_FULL);
+            }
+            return null;
+        }
+    }
+
+    /** A message that will not be handled: its ask fails, and it is published as a dead letter. */
+    private RuntimeException refuse(String key, Object item, DeadLetterReason reason) {
+        String path = path(key);
+        RuntimeException error = reason == DeadLetterReason.MAILBOX_FULL
+                ? new MailboxFullException(path, template.mailbox().capacity())
+                : new ComponentUnavailableException(path, ComponentState.STOPPED, null);
+        deadLetter(path, item, reason, error);
+        return error;
+    }
+
+    private void deadLetter(String path, Object item, DeadLetterReason reason, RuntimeException error) {
+        if (item instanceof Ask) {
+            ((Ask) item).fail(error);
+        }
+        owner.tree.publish(new SupervisionEvent.DeadLetter(path, Tree.now(), Envelope.message(item), reason, null));
+        if (Tree.LOG.isDebugEnabled()) {
+            Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, template.describe(Envelope.message(item)));
+        }
+    }
+
+    // ------------------------------------------------------------------ the drain
+
+    private boolean accepting() {
+        ComponentState s = owner.state();
+        return !closed && !owner.tree.closing && s != ComponentState.STOPPING && !s.isTerminal();
+    }
+
+    private boolean running() {
+        SupervisorRun run = owner.current;
+        return run != null && !run.ending && !run.starting && owner.state() == ComponentState.RUNNING;
+    }
+
+    /** A key with held messages and no component: start it, or let it wait for a place. */
+    void activate(Slot slot) {
+        if (!accepting()) {
+            drop(slot);
+            return;
+        }
+        if (live >= spec.maxActive() || !running()) {
+            waiting.add(slot);
+            makeRoom();
+            return;
+        }
+        start(slot);
+    }
+
+    private void start(Slot slot) {
+        ComponentCell cell = owner.children.createKeyed(template, slot.name);
+        List<Object> overflow = null;
+        synchronized (slot) {
+            ArrayDeque<Object> held = slot.held;
+            slot.held = null;
+            slot.cell = cell;
+            if (held != null) {
+                for (Object item : held) {
+                    if (!cell.mailbox.offer(item)) {
+                        if (overflow == null) {
+                            overflow = new ArrayList<>();
+                        }
+                        overflow.add(item); // cannot happen: held is bounded by the capacity
+                    }
+                }
+            }
+        }
+        if (overflow != null) {
+            for (Object item : overflow) {
+                refuse(slot.name, item, DeadLetterReason.MAILBOX_FULL);
+            }
+        }
+        owner.children.byName.put(slot.name, cell);
+        byCell.put(cell, slot);
+        live++;
+        liveCount = live;
+        activations++;
+        int generation = ++slot.generation;
+        long now = bump();
+        slot.activatedAt = now;
+        if (spec.maxActive() != EntitiesSpec.UNBOUNDED) {
+            clock.addLast(new Use(slot, generation, now));
+        }
+        ensureSweeper();
+        owner.children.launch(cell, failure -> {
+            if (failure != null) {
+                owner.children.fail(cell, failure); // its state factory threw: FAILED, its messages dead letters
+            }
+        });
+    }
+
+    /** Moves the clock of uses on and returns the stamp of now; a use after this reads a later one. */
+    private long bump() {
+        long now = owner.timer().now(TimeUnit.NANOSECONDS);
+        long s = Math.max(now, stamp + 1);
+        stamp = s + 1;
+        return s;
+    }
+
+    /** Passivates as many least recently used idle components as the keys waiting for a place need. */
+    private void makeRoom() {
+        while (!waiting.isEmpty() && live >= spec.maxActive() && passivating < waiting.size() && running()) {
+            if (!evictOne()) {
+                return; // every component is busy: the next sweep or end tries again
+            }
+        }
+    }
+
+    private boolean evictOne() {
+        int budget = 2 * clock.size() + 1; // two passes: the first clears the marks of use
+        while (budget-- > 0) {
+            Use u = clock.pollFirst();
+            if (u == null) {
+                return false;
+            }
+            if (!current(u)) {
+                continue;
+            }
+            Slot slot = u.slot;
+            if (slot.touchedAt > u.seen || !idle(slot)) {
+                u.seen = bump(); // used since it was seen, or busy: a second chance
+                clock.addLast(u);
+                continue;
+            }
+            passivate(slot, "least recently used of " + spec.maxActive() + " active");
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether a use is the one of the slot's current activation, not passivating. */
+    private static boolean current(Use u) {
+        Slot slot = u.slot;
+        return u.generation == slot.generation && !slot.passivating && slot.cell != null;
+    }
+
+    /** Running, nothing in progress, nothing waiting: it can be passivated without delaying anything. */
+    private static boolean idle(Slot slot) {
+        ComponentCell cell = slot.cell;
+        if (cell == null || cell.state() != ComponentState.RUNNING || !cell.mailbox.isEmpty()) {
+            return false;
+        }
+        Incarnation inc = cell.current;
+        return inc != null && inc.inFlight == null;
+    }
+
+    /** Closes the slot to senders, then stops its component gracefully. */
+    void passivate(Slot slot, String reason) {
+        ComponentCell cell;
+        synchronized (slot) {
+            cell = slot.cell;
+            if (cell == null || slot.held != null) {
+                return; // not active, or ending already
+            }
+            slot.held = new ArrayDeque<>(4);
+        }
+        slot.passivating = true;
+        passivating++;
+        String why = "passivated: " + reason;
+        cell.stopReason = why;
+        owner.children.stopOne(cell, spec.passivationTimeout(), why, () -> { });
+    }
+
+    /**
+     * A periodic sweep: passivates idle components, and makes room for keys that wait. A use is
+     * known to a tick: a sender stamps its slot with the stamp of the latest sweep (or activation)
+     * before it, so a use happened before its stamp plus a tick, and a component is passivated
+     * once that bound is an idle timeout old: between the timeout and the timeout plus two ticks
+     * after its last message.
+     */
+    void sweep() {
+        long now = bump();
+        Duration idle = spec.idleTimeout();
+        if (idle != null && running()) {
+            long idleNanos = idle.toNanos();
+            List<Slot> expired = new ArrayList<>();
+            for (Slot slot : byCell.values()) {
+                if (!slot.passivating && now - Math.max(slot.activatedAt, slot.touchedAt + tick) >= idleNanos
+                        && idle(slot)) {
+                    expired.add(slot);
+                }
+            }
+            String reason = "idle for " + Durations.human(idle);
+            for (Slot slot : expired) {
+                passivate(slot, reason);
+            }
+        }
+        admit();
+    }
+
+    /** Starts keys that wait, while there is room; makes room for the others. */
+    void admit() {
+        while (!waiting.isEmpty() && live < spec.maxActive() && running()) {
+            Slot slot = waiting.poll();
+            if (slot.dead) {
+                continue;
+            }
+            if (!accepting()) {
+                drop(slot);
+            } else {
+                start(slot);
+            }
+        }
+        makeRoom();
+    }
+
+    /**
+     * A child of the set has ended (its pipeline, and its flush).
+     *
+     * @return false if it is not a keyed component that ended for good (a restart of the set parks them first)
+     */
+    boolean childEnded(ChildCell c, @Nullable Throwable cause) {
+        Slot slot = byCell.get(c);
+        if (slot == null || !c.state().isTerminal()) {
+            return false;
+        }
+        byCell.remove(c);
+        live--;
+        liveCount = live;
+        if (slot.passivating) {
+            slot.passivating = false;
+            passivating--;
+            passivations++;
+        } else if (c.state() == ComponentState.FAILED && cause != null) {
+            Tree.LOG.warn("'{}' gave up; the next message for its key starts it again", c.path());
+        }
+        owner.children.byName.remove(c.name, c);
+        boolean again;
+        synchronized (slot) {
+            slot.cell = null;
+            ArrayDeque<Object> held = slot.held;
+            again = held != null && !held.isEmpty();
+            if (!again) {
+                slot.held = null;
+                slot.dead = true;
+                slots.remove(slot.name, slot);
+            }
+        }
+        Requests.@Nullable Request done = slot.onPassivated;
+        if (done != null) {
+            slot.onPassivated = null;
+            done.done.tryEmitEmpty();
+        }
+        if (again) {
+            activate(slot);
+        }
+        admit();
+        return true;
+    }
+
+    /** A slot that will not be activated: what it holds becomes dead letters. */
+    private void drop(Slot slot) {
+        ArrayDeque<Object> held;
+        synchronized (slot) {
+            if (slot.dead) {
+                return;
+            }
+            held = slot.held;
+            slot.held = null;
+            slot.dead = true;
+            slots.remove(slot.name, slot);
+        }
+        if (held != null) {
+            DeadLetterReason reason = owner.tree.closing ? DeadLetterReason.SHUT_DOWN
+                    : DeadLetterReason.COMPONENT_STOPPED;
+            for (Object item : held) {
+                refuse(slot.name, item, reason);
+            }
+        }
+    }
+
+    /** The set has ended: keys waiting for an activation are dropped, the sweeps end. */
+    void closed() {
+        closed = true;
+        Disposable d = sweeper;
+        if (d != null) {
+            sweeper = null;
+            d.dispose();
+        }
+        waiting.clear();
+        for (Slot slot : new ArrayList<>(slots.values())) {
+            boolean alive;
+            synchronized (slot) {
+                alive = slot.cell != null;
+            }
+            if (!alive) {
+                drop(slot);
+            }
+        }
+    }
+
+    /** The periodic sweep, on the template's timer, started with the first activation when there is something to sweep. */
+    private void ensureSweeper() {
+        if (sweeper != null || closed || (spec.idleTimeout() == null && spec.maxActive() == EntitiesSpec.UNBOUNDED)) {
+            return;
+        }
+        sweeper = template.restartStrategy().scheduler().schedulePeriodically(() -> owner.post(new Sweep()), tick, tick,
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** Passivates the component of a key now, if it is active; completes when it has stopped. */
+    void passivateNow(String key, Passivate request) {
+        Slot slot = slots.get(key);
+        ComponentCell cell = slot == null ? null : slot.cell;
+        if (slot == null || cell == null || slot.passivating || !byCell.containsKey(cell)
+                || cell.state() != ComponentState.RUNNING) {
+            request.done.tryEmitEmpty();
+            return;
+        }
+        passivate(slot, "on request");
+        if (slot.passivating) {
+            request.passivated = true;
+            slot.onPassivated = request;
+        } else {
+            request.done.tryEmitEmpty();
+        }
+    }
+
+    // ------------------------------------------------------------------ signals to the drain
+
+    /** A key's first message: start its component. */
+    static final class Activate extends Requests.Request {
+        final Slot slot;
+
+        Activate(Slot slot) {
+            this.slot = slot;
+        }
+
+        @Override
+        void run(SupervisorCell s) {
+            EntitySet set = s.entities;
+            if (set != null) {
+                set.activate(slot);
+            }
+        }
+    }
+
+    /** The timer's tick. */
+    static final class Sweep extends Requests.Request {
+        @Override
+        void run(SupervisorCell s) {
+            EntitySet set = s.entities;
+            if (set != null) {
+                set.sweep();
+            }
+        }
+    }
+
+    /** {@link Entities#passivate}. */
+    static final class Passivate extends Requests.Request {
+        final String key;
+        volatile boolean passivated;
+
+        Passivate(String key) {
+            this.key = key;
+        }
+
+        @Override
+        void run(SupervisorCell s) {
+            EntitySet set = s.entities;
+            if (set != null) {
+                set.passivateNow(key, this);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    EntitiesSnapshot snapshot() {
+        int active = 0;
+        int stopping = 0;
+        int restarting = 0;
+        for (ChildCell c : owner.children.byName.values()) {
+            ComponentState s = c.state();
+            if (s == ComponentState.RESTARTING) {
+                restarting++;
+            } else if (s == ComponentState.STOPPING) {
+                stopping++;
+            } else if (!s.isTerminal()) {
+                active++;
+            }
+        }
+        int waitingKeys = Math.max(0, slots.size() - liveCount);
+        return new EntitiesSnapshot(owner.name, owner.path(), owner.state(), owner.restarts, owner.uptime(), active,
+                stopping, restarting, waitingKeys, spec.maxActive(), activations, passivations);
+    }
+
+    @Nullable ComponentSnapshot snapshot(String key) {
+        ChildCell c = owner.children.byName.get(key);
+        return c instanceof ComponentCell ? ((ComponentCell) c).snapshot() : null;
+    }
+}
