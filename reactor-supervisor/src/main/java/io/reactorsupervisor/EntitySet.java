@@ -35,6 +35,8 @@ final class EntitySet {
     final LocalEntities<?, ?, ?> face;
     /** By key name: written by senders (a new slot) and the drain (a slot dropped); read by senders. */
     final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    /** The most places of the clock one eviction looks at. */
+    private static final int SCAN = 64;
     /**
      * The clock of uses, on the timer's clock in nanoseconds, strictly increasing: senders stamp
      * their slot with it, the drain moves it on at each activation and each sweep.
@@ -139,6 +141,7 @@ final class EntitySet {
                 continue;
             }
             ComponentCell signal = null;
+            ComponentCell fullCell = null;
             boolean full = false;
             synchronized (slot) {
                 if (slot.dead) {
@@ -163,6 +166,7 @@ final class EntitySet {
                         signal = cell;
                     } else {
                         full = true;
+                        fullCell = cell;
                     }
                 }
             }
@@ -172,6 +176,15 @@ final class EntitySet {
             }
             if (signal != null) {
                 signal.signalQueued(); // outside the lock: on Schedulers.immediate() the handler runs here
+            }
+            if (fullCell != null) {
+                // counted by the component, as a refusal by its own ref is; the ask fails with the refusal
+                MailboxFullException error = new MailboxFullException(fullCell.path(), fullCell.mailbox.capacity());
+                fullCell.deadLetter(Envelope.message(item), DeadLetterReason.MAILBOX_FULL, null);
+                if (item instanceof Ask) {
+                    ((Ask) item).fail(error);
+                }
+                return error;
             }
             if (full) {
                 return refuse(key, item, DeadLetterReason.MAILBOX_FULL);
@@ -285,8 +298,15 @@ final class EntitySet {
         }
     }
 
+    /**
+     * Passivates the first idle component not used since it was last seen, from the front of the
+     * clock; one used since, or busy, goes to the back (a second chance). At most
+     * {@value #SCAN} places are looked at: when the front is all busy (a burst of new keys just
+     * started), the next end, activation or sweep looks again, rather than every message
+     * scanning the whole set.
+     */
     private boolean evictOne() {
-        int budget = 2 * clock.size() + 1; // two passes: the first clears the marks of use
+        int budget = Math.min(SCAN, 2 * clock.size() + 1);
         while (budget-- > 0) {
             Use u = clock.pollFirst();
             if (u == null) {
@@ -364,6 +384,12 @@ final class EntitySet {
                 passivate(slot, reason);
             }
         }
+        admit();
+    }
+
+    /** The set has begun an incarnation (its first, or after a restart or a stop): it takes keys again. */
+    void begun() {
+        closed = false;
         admit();
     }
 

@@ -81,7 +81,7 @@ final class SupervisorRun implements Subscription {
         }, () -> {
             starting = false;
             if (s.entities != null) {
-                s.entities.admit(); // keys that waited while the set restarted
+                s.entities.begun(); // keys that waited while the set started or restarted
             }
             s.firstStart.tryEmitEmpty();
             s.tellStarted();

@@ -290,4 +290,58 @@ class EntitiesTest extends VirtualTimeTest {
                 .hasMessage("'root/orders' is a set of keyed components: its children start with their first message "
                         + "(Entities.ref(key))");
     }
+
+    @Test
+    void aSetRestartedByItsParentDropsItsActiveKeysAndStartsThemAgainOnTheirNextMessage() {
+        EntitiesSpec<String, String, String> spec = orders().build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, String> orders = root.entities(spec);
+        StepVerifier.create(orders.ref("a").ask("1")).expectNext("1:1").verifyComplete();
+        StepVerifier.create(root.restartChild("orders")).verifyComplete();
+        advance(1);
+        assertThat(orders.snapshot().active()).isZero();
+        assertThat(kinds("root/orders/a")).containsExactly("Started", "Removed", "Stopped");
+        StepVerifier.create(orders.ref("a").ask("2")).expectNext("1:2").verifyComplete(); // a fresh activation
+        assertThat(orders.snapshot().restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void aSetStoppedRefusesMessagesAndTakesThemAgainOnceRestarted() {
+        EntitiesSpec<String, String, String> spec = orders().build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, String> orders = root.entities(spec);
+        orders.ref("a").tell("1");
+        StepVerifier.create(root.stopChild("orders", Duration.ofSeconds(1))).verifyComplete();
+        advance(1);
+        assertThat(orders.ref("a").tell("2")).isFalse();
+        StepVerifier.create(orders.ref("a").ask("3")).expectErrorSatisfies(e -> assertThat(e)
+                .isInstanceOf(ComponentUnavailableException.class)).verify();
+        assertThat(events(SupervisionEvent.DeadLetter.class)).extracting(e -> e.path() + " " + e.reason())
+                .containsExactly("root/orders/a COMPONENT_STOPPED", "root/orders/a COMPONENT_STOPPED");
+        StepVerifier.create(root.restartChild("orders")).verifyComplete();
+        StepVerifier.create(orders.ref("a").ask("4")).expectNext("1:4").verifyComplete();
+    }
+
+    @Test
+    void aFullMailboxRefusesTheMessageAndCountsItAsTheComponentsDeadLetter() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        ComponentSpec<String, String> one = ComponentSpec.<String, String, Integer>named("one")
+                .state(() -> 1)
+                .handler((n, m) -> Mono.delay(Duration.ofSeconds(1)).map(x -> {
+                    log.add(m);
+                    return m;
+                }))
+                .mailbox(Mailbox.bounded(1))
+                .build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, one).build();
+        Entities<String, String, String> orders = start(Supervisor.named("root").entities(spec)).entities(spec);
+        assertThat(orders.ref("k").tell("1")).isTrue(); // held for the activation, then in progress
+        advance(10);
+        assertThat(orders.ref("k").tell("2")).isTrue(); // in the mailbox
+        assertThat(orders.ref("k").tell("3")).isFalse(); // full
+        StepVerifier.create(orders.ref("k").ask("4")).expectError(MailboxFullException.class).verify();
+        assertThat(orders.snapshot("k")).get().extracting(ComponentSnapshot::deadLetters).isEqualTo(2L);
+        advance(Duration.ofSeconds(3));
+        assertThat(log).containsExactly("1", "2");
+    }
 }
