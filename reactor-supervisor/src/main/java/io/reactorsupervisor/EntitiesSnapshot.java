@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param state the set's own lifecycle state (it is a supervisor of its keys)
  * @param restarts how many times the set was restarted by its parent
  * @param uptime how long its current incarnation has run
- * @param active keyed components starting or running
- * @param passivating keyed components stopping (passivated, or stopped with the set)
+ * @param active keyed components alive and not counted below (starting, running, or stopping with the set)
+ * @param passivating keyed components being passivated (finishing their mailbox, then stopping)
  * @param restarting keyed components waiting out a restart delay
  * @param waiting keys with messages that wait for their component to start (for a place, when
  *     the set is full)

@@ -42,7 +42,9 @@ final class EntitySet {
      * their slot with it, the drain moves it on at each activation and each sweep.
      */
     volatile long stamp;
+    /** Mirrors of the drain's counts, for snapshots: components alive (any state), and those being passivated. */
     volatile int liveCount;
+    volatile int passivatingCount;
     volatile long activations;
     volatile long passivations;
 
@@ -355,6 +357,7 @@ final class EntitySet {
         }
         slot.passivating = true;
         passivating++;
+        passivatingCount = passivating;
         String why = "passivated: " + reason;
         cell.stopReason = why;
         owner.children.stopOne(cell, spec.passivationTimeout(), why, () -> { });
@@ -425,6 +428,7 @@ final class EntitySet {
         if (slot.passivating) {
             slot.passivating = false;
             passivating--;
+            passivatingCount = passivating;
             passivations++;
         } else if (c.state() == ComponentState.FAILED && cause != null) {
             Tree.LOG.warn("'{}' gave up; the next message for its key starts it again", c.path());
@@ -571,23 +575,25 @@ final class EntitySet {
 
     // ------------------------------------------------------------------ snapshots
 
+    /**
+     * The counts come from the drain's own (alive, being passivated), read once each, so that they
+     * never add up to more than the set holds; only the restarting ones are counted by looking
+     * at the children, a weakly consistent view.
+     */
     EntitiesSnapshot snapshot() {
-        int active = 0;
-        int stopping = 0;
+        int alive = liveCount;
+        int passivatingNow = passivatingCount;
         int restarting = 0;
         for (ChildCell c : owner.children.byName.values()) {
-            ComponentState s = c.state();
-            if (s == ComponentState.RESTARTING) {
+            if (c.state() == ComponentState.RESTARTING) {
                 restarting++;
-            } else if (s == ComponentState.STOPPING) {
-                stopping++;
-            } else if (!s.isTerminal()) {
-                active++;
             }
         }
-        int waitingKeys = Math.max(0, slots.size() - liveCount);
+        restarting = Math.min(restarting, Math.max(0, alive - passivatingNow));
+        int active = Math.max(0, alive - passivatingNow - restarting);
+        int waitingKeys = Math.max(0, slots.size() - alive);
         return new EntitiesSnapshot(owner.name, owner.path(), owner.state(), owner.restarts, owner.uptime(), active,
-                stopping, restarting, waitingKeys, spec.maxActive(), activations, passivations);
+                passivatingNow, restarting, waitingKeys, spec.maxActive(), activations, passivations);
     }
 
     @Nullable ComponentSnapshot snapshot(String key) {

@@ -344,4 +344,81 @@ class EntitiesTest extends VirtualTimeTest {
         advance(Duration.ofSeconds(3));
         assertThat(log).containsExactly("1", "2");
     }
+
+    /** A key whose toString() is null cannot name a component. */
+    static final class NamelessKey {
+        @Override
+        public String toString() {
+            return null;
+        }
+    }
+
+    @Test
+    void aKeyWithoutANameIsRefused() {
+        EntitiesSpec<NamelessKey, String, String> spec = EntitiesSpec.named("odd", NamelessKey.class,
+                ComponentTest.memo("t").build()).build();
+        Entities<NamelessKey, String, String> odd = start(Supervisor.named("root").entities(spec)).entities(spec);
+        assertThatThrownBy(() -> odd.ref(new NamelessKey())).isInstanceOf(NullPointerException.class)
+                .hasMessage("key.toString()");
+    }
+
+    @Test
+    void aHandlerThatTellsAnotherKeyAndPassivatesItselfWorks() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        List<Entities<String, String, String>> self = new CopyOnWriteArrayList<>();
+        ComponentSpec<String, String> relay = ComponentSpec.<String, String, Object>named("relay")
+                .state(Object::new)
+                .syncHandler((s, m) -> {
+                    log.add(m);
+                    if (m.startsWith("relay:")) {
+                        self.get(0).ref(m.substring(6)).tell("from a");   // starts another key from a handler
+                        self.get(0).passivate("a").subscribe();         // and passivates its own key
+                    }
+                    return m;
+                })
+                .build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("relays", String.class, relay).build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        self.add(root.entities(spec));
+        self.get(0).ref("a").tell("relay:b");
+        self.get(0).ref("a").tell("after");
+        advance(10);
+        assertThat(log).containsExactlyInAnyOrder("relay:b", "from a", "after");
+        assertThat(log.indexOf("after")).isGreaterThan(log.indexOf("relay:b"));
+        // on virtual time the first message is handled as it is sent: a passivated itself before "after" came,
+        // which started it again
+        assertThat(kinds("root/relays/a")).containsExactly("Started", "Stopped", "Started");
+        assertThat(events(SupervisionEvent.Stopped.class, "root/relays/a")).extracting(SupervisionEvent.Stopped::reason)
+                .containsExactly("passivated: on request");
+        assertThat(kinds("root/relays/b")).containsExactly("Started");
+        assertThat(events(SupervisionEvent.DeadLetter.class)).isEmpty();
+    }
+
+    @Test
+    void anErrorFromAStateFactoryOrAHandlerIsACrashOfThatKeyAlone() {
+        AtomicInteger incarnations = new AtomicInteger();
+        ComponentSpec<String, String> fragile = ComponentSpec.<String, String, Object>named("fragile")
+                .state(() -> {
+                    if (incarnations.incrementAndGet() == 2) {
+                        throw new AssertionError("state error");
+                    }
+                    return new Object();
+                })
+                .syncHandler((s, m) -> {
+                    if (m.equals("error")) {
+                        throw new StackOverflowError("handler error");
+                    }
+                    return "ok:" + m;
+                })
+                .build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("keys", String.class, fragile).build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, String> keys = root.entities(spec);
+        StepVerifier.create(keys.ref("a").ask("error")).expectError(MessageCrashedException.class).verify();
+        advance(10); // the restart's state factory throws an Error: a crash again, restarted at once
+        StepVerifier.create(keys.ref("a").ask("x")).expectNext("ok:x").verifyComplete();
+        StepVerifier.create(keys.ref("b").ask("y")).expectNext("ok:y").verifyComplete();
+        assertThat(events(SupervisionEvent.Crashed.class)).extracting(SupervisionEvent::path)
+                .containsOnly("root/keys/a");
+    }
 }

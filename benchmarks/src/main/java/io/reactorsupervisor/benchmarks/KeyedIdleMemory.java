@@ -31,6 +31,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * divided by {@value #COUNT} ({@code bytesPerInstance}, as {@code IdleMemory} reports it). Then
  * every key is passivated ({@code Entities.passivate}), and {@code bytesPerPassivatedKey} is what
  * the heap keeps per key once all of them are passivated: nothing, if passivation releases it.
+ *
+ * <p>A component that has handled a message keeps a worker of its scheduler (as a
+ * {@code publishOn} does) until it ends, and an active key always has; {@link #component} is the
+ * same reference in that condition: {@value #COUNT} components started with {@code startChild},
+ * each from its own spec (counted, as in {@code IdleMemory.supervisor}), each told one message.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -53,6 +58,50 @@ public class KeyedIdleMemory {
                 throw new IllegalStateException("only " + state.handled.get() + " handled");
             }
             LockSupport.parkNanos(100_000);
+        }
+    }
+
+    /** The reference: {@value #COUNT} components started with {@code startChild}, each told one message. */
+    @Benchmark
+    public void component(IdleComponents state) {
+        for (int i = 0; i < COUNT; i++) {
+            ComponentSpec<Tick, Void> spec = ComponentSpec.<Tick, Void, Components.Counted>named("c-" + i)
+                    .state(Components.Counted::new)
+                    .syncHandler((counted, tick) -> {
+                        counted.handled++;
+                        state.counter.incrementConcurrently(); // components handle on several threads
+                        return null;
+                    })
+                    .mailbox(Mailbox.unbounded())
+                    .build();
+            state.root.startChild(spec);
+            state.root.ref(spec).tell(Tick.INSTANCE);
+        }
+        state.counter.awaitAtLeast(COUNT);
+    }
+
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class IdleComponents {
+        /** Heap retained per component that has handled one message, in bytes (reported by JMH). */
+        public double bytesPerInstance;
+
+        HandledCounter counter;
+        Supervisor root;
+        long baseline;
+
+        @Setup(Level.Iteration)
+        public void prepare() {
+            counter = new HandledCounter();
+            root = Components.start("component-memory");
+            baseline = Heap.usedAfterGc();
+        }
+
+        @TearDown(Level.Iteration)
+        public void measureAndShutdown(BenchmarkParams params) {
+            bytesPerInstance = (double) (Heap.usedAfterGc() - baseline) / COUNT / params.getMeasurement().getCount();
+            Components.shutdown(root);
+            root = null;
         }
     }
 
