@@ -3,7 +3,6 @@ package io.reactorsupervisor;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -49,11 +48,10 @@ final class EntitySet {
     volatile long passivations;
 
     // ---- the drain's
-    private final HashMap<ChildCell, Slot> byCell = new HashMap<>();
     /** Active keys, least recently seen first (approximately: a use moves a key back when it reaches the front). */
     private final ArrayDeque<Use> clock = new ArrayDeque<>();
     /** Keys with messages, waiting for a free place. */
-    private final ArrayDeque<Slot> waiting = new ArrayDeque<>();
+    private ArrayDeque<Slot> waiting = new ArrayDeque<>();
     private int live;
     private int passivating;
     private @Nullable Disposable sweeper;
@@ -265,7 +263,6 @@ final class EntitySet {
             }
         }
         owner.children.byName.put(slot.name, cell);
-        byCell.put(cell, slot);
         live++;
         liveCount = live;
         activations++;
@@ -285,7 +282,7 @@ final class EntitySet {
 
     /** Moves the clock of uses on and returns the stamp of now; a use after this reads a later one. */
     private long bump() {
-        long now = owner.timer().now(TimeUnit.NANOSECONDS);
+        long now = template.restartStrategy().scheduler().now(TimeUnit.NANOSECONDS); // the sweeps' clock
         long s = Math.max(now, stamp + 1);
         stamp = s + 1;
         return s;
@@ -376,8 +373,8 @@ final class EntitySet {
         if (idle != null && running()) {
             long idleNanos = idle.toNanos();
             List<Slot> expired = new ArrayList<>();
-            for (Slot slot : byCell.values()) {
-                if (!slot.passivating && now - Math.max(slot.activatedAt, slot.touchedAt + tick) >= idleNanos
+            for (Slot slot : slots.values()) {
+                if (slot.cell != null && !slot.passivating && now - Math.max(slot.activatedAt, slot.touchedAt + tick) >= idleNanos
                         && idle(slot)) {
                     expired.add(slot);
                 }
@@ -398,6 +395,9 @@ final class EntitySet {
 
     /** Starts keys that wait, while there is room; makes room for the others. */
     void admit() {
+        if (waiting.isEmpty()) {
+            return;
+        }
         while (!waiting.isEmpty() && live < spec.maxActive() && running()) {
             Slot slot = waiting.poll();
             if (slot.dead) {
@@ -409,6 +409,10 @@ final class EntitySet {
                 start(slot);
             }
         }
+        if (waiting.isEmpty()) {
+            waiting = new ArrayDeque<>(); // a burst of new keys into a full set leaves no large array behind
+            return;
+        }
         makeRoom();
     }
 
@@ -418,11 +422,10 @@ final class EntitySet {
      * @return false if it is not a keyed component that ended for good (a restart of the set parks them first)
      */
     boolean childEnded(ChildCell c, @Nullable Throwable cause) {
-        Slot slot = byCell.get(c);
-        if (slot == null || !c.state().isTerminal()) {
+        Slot slot = slots.get(c.name); // a keyed component is named by its key
+        if (slot == null || slot.cell != c || !c.state().isTerminal()) {
             return false;
         }
-        byCell.remove(c);
         live--;
         liveCount = live;
         if (slot.passivating) {
@@ -511,7 +514,7 @@ final class EntitySet {
     void passivateNow(String key, Passivate request) {
         Slot slot = slots.get(key);
         ComponentCell cell = slot == null ? null : slot.cell;
-        if (slot == null || cell == null || slot.passivating || !byCell.containsKey(cell)
+        if (slot == null || cell == null || slot.passivating
                 || cell.state() != ComponentState.RUNNING) {
             request.done.tryEmitEmpty();
             return;
