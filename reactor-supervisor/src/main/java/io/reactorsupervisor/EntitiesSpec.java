@@ -47,6 +47,7 @@ public final class EntitiesSpec<K, M, R> {
     private final @Nullable Duration idleTimeout;
     private final int maxActive;
     private final Duration passivationTimeout;
+    private final int maxWaiting;
     private final RestartLimit intensity;
     /** The supervisor the set runs as, built once: the tree finds the set by it. */
     final SupervisorSpec supervisor;
@@ -58,6 +59,7 @@ public final class EntitiesSpec<K, M, R> {
         this.idleTimeout = b.idleTimeout;
         this.maxActive = b.maxActive;
         this.passivationTimeout = b.passivationTimeout;
+        this.maxWaiting = b.maxWaiting;
         this.intensity = b.intensity;
         this.supervisor = SupervisorSpec.entities(this);
     }
@@ -109,6 +111,11 @@ public final class EntitiesSpec<K, M, R> {
     /** @return how long a passivated component may take to finish its mailbox */
     public Duration passivationTimeout() {
         return passivationTimeout;
+    }
+
+    /** @return the most new keys that may wait for their component to start; {@link #UNBOUNDED} when unbounded */
+    public int maxWaiting() {
+        return maxWaiting;
     }
 
     /** @return restarts allowed across all keyed components within a sliding window */
@@ -165,6 +172,7 @@ public final class EntitiesSpec<K, M, R> {
         private @Nullable Duration idleTimeout;
         private int maxActive = UNBOUNDED;
         private Duration passivationTimeout = DEFAULT_PASSIVATION_TIMEOUT;
+        private int maxWaiting = UNBOUNDED;
         private RestartLimit intensity = RestartLimit.DEFAULT;
 
         private Builder(String name, Class<K> keyType, ComponentSpec<M, R> template) {
@@ -212,6 +220,23 @@ public final class EntitiesSpec<K, M, R> {
          */
         public Builder<K, M, R> passivationTimeout(Duration timeout) {
             this.passivationTimeout = Checks.positive(timeout, "passivationTimeout");
+            return this;
+        }
+
+        /**
+         * Bounds the new keys whose first message waits for their component to start (for a
+         * place, when the set is full): past it, a message for a key that has no component and
+         * nothing waiting is refused as a full mailbox is ({@link DeadLetterReason#MAILBOX_FULL},
+         * {@code tell} false, the {@code ask} failed with {@link MailboxFullException}), so that a
+         * burst of new keys cannot hold an unbounded number of messages. Keys already waiting, and
+         * messages for active keys, are not affected. Default: unbounded.
+         *
+         * @param max at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code max} is below 1
+         */
+        public Builder<K, M, R> maxWaiting(int max) {
+            this.maxWaiting = Checks.atLeast(max, 1, "maxWaiting");
             return this;
         }
 

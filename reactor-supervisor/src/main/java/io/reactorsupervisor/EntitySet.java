@@ -44,6 +44,8 @@ final class EntitySet {
     /** Mirrors of the drain's counts, for snapshots: components alive (any state), and those being passivated. */
     volatile int liveCount;
     volatile int passivatingCount;
+    /** New slots whose first activation has not begun: bounded by {@link EntitiesSpec#maxWaiting()}. */
+    final java.util.concurrent.atomic.AtomicInteger newWaiting = new java.util.concurrent.atomic.AtomicInteger();
     volatile long activations;
     volatile long passivations;
 
@@ -82,6 +84,8 @@ final class EntitySet {
         @Nullable ArrayDeque<Object> held;
         /** Guarded by this slot: dropped from the map; a sender that finds it looks again. */
         boolean dead;
+        /** Counted in {@link #newWaiting} until it starts or is dropped; guarded by this slot. */
+        boolean fresh;
         /** The set's stamp at the latest message sent to it. */
         volatile long touchedAt;
         // the drain's
@@ -129,7 +133,13 @@ final class EntitySet {
             }
             Slot slot = slots.get(key);
             if (slot == null) {
+                int max = spec.maxWaiting();
+                if (max != EntitiesSpec.UNBOUNDED && newWaiting.incrementAndGet() > max) {
+                    newWaiting.decrementAndGet();
+                    return refuse(key, item, DeadLetterReason.MAILBOX_FULL);
+                }
                 Slot fresh = new Slot(key);
+                fresh.fresh = max != EntitiesSpec.UNBOUNDED;
                 ArrayDeque<Object> held = new ArrayDeque<>(4);
                 held.add(item);
                 fresh.held = held;
@@ -137,6 +147,9 @@ final class EntitySet {
                 if (slots.putIfAbsent(key, fresh) == null) {
                     owner.post(new Activate(fresh));
                     return null;
+                }
+                if (fresh.fresh) {
+                    newWaiting.decrementAndGet(); // another sender's slot won
                 }
                 continue;
             }
@@ -246,6 +259,10 @@ final class EntitySet {
             ArrayDeque<Object> held = slot.held;
             slot.held = null;
             slot.cell = cell;
+            if (slot.fresh) {
+                slot.fresh = false;
+                newWaiting.decrementAndGet();
+            }
             if (held != null) {
                 for (Object item : held) {
                     if (!cell.mailbox.offer(item)) {
@@ -471,6 +488,10 @@ final class EntitySet {
             slot.held = null;
             slot.dead = true;
             slots.remove(slot.name, slot);
+            if (slot.fresh) {
+                slot.fresh = false;
+                newWaiting.decrementAndGet();
+            }
         }
         if (held != null) {
             DeadLetterReason reason = owner.tree.closing ? DeadLetterReason.SHUT_DOWN

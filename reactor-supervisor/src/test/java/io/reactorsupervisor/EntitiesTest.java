@@ -421,4 +421,30 @@ class EntitiesTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.Crashed.class)).extracting(SupervisionEvent::path)
                 .containsOnly("root/keys/a");
     }
+
+    @Test
+    void maxWaitingRefusesNewKeysPastItAndNothingElse() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, slow(log))
+                .maxActive(1).maxWaiting(2).build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, String> orders = root.entities(spec);
+        assertThat(orders.ref("a").tell("1")).isTrue(); // active, busy for 1 s
+        advance(10);
+        assertThat(orders.ref("b").tell("1")).isTrue(); // waits for a place
+        assertThat(orders.ref("c").tell("1")).isTrue(); // waits for a place
+        assertThat(orders.ref("b").tell("2")).isTrue(); // a key already waiting: held
+        assertThat(orders.ref("d").tell("1")).isFalse(); // a third new key: refused
+        StepVerifier.create(orders.ref("e").ask("1")).expectErrorSatisfies(e -> assertThat(e)
+                .isInstanceOf(MailboxFullException.class)).verify();
+        assertThat(orders.ref("a").tell("2")).isTrue(); // the active key still takes messages
+        assertThat(events(SupervisionEvent.DeadLetter.class)).extracting(e -> e.path() + " " + e.reason())
+                .containsExactly("root/orders/d MAILBOX_FULL", "root/orders/e MAILBOX_FULL");
+        advance(Duration.ofSeconds(10));
+        assertThat(log).containsExactlyInAnyOrder("1:1", "1:2", "2:1", "2:2", "3:1");
+        assertThat(((LocalEntities<?, ?, ?>) orders).set.newWaiting.get()).isZero();
+        assertThat(orders.ref("d").tell("1")).isTrue(); // room again
+        assertThatThrownBy(() -> orders().maxWaiting(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxWaiting must be >= 1, but was 0");
+    }
 }
