@@ -90,6 +90,9 @@ class EntitiesMillionKeysTest {
         assertThat(snap.passivations()).isGreaterThanOrEqualTo(KEYS - CAP);
         assertThat(snap.active() + snap.passivating()).isLessThanOrEqualTo(CAP);
         assertThat(set.slots.size()).isLessThanOrEqualTo(CAP); // a passivated key leaves nothing behind
+        // the tree's snapshot shows the set as one line, whatever it holds
+        assertThat(root.snapshot().children()).singleElement().isInstanceOf(EntitiesSnapshot.class);
+        assertThat(root.snapshot().render().lines()).hasSize(2);
         // 900,000 more keys passed through: had each left even 10 bytes behind, the heap would have grown by 9 MB
         assertThat(heapAfterAll - heapAfterFirst).as("heap growth over 900,000 more keys, in bytes")
                 .isLessThan(8L << 20);
