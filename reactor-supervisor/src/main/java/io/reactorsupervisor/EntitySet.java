@@ -14,7 +14,7 @@ import reactor.core.Disposable;
  * The keyed components of one set ({@link EntitiesSpec}): which key is active, which is being
  * passivated, what waits for an activation, and when to passivate.
  *
- * <p>A key has a {@link Slot} while it has a component or messages waiting for one; a key with
+ * <p>A key has a {@link KeySlot} while it has a component or messages waiting for one; a key with
  * neither has nothing at all. A sender routes a message under its slot's lock: into the
  * component's mailbox while the slot is open, into the slot's {@code held} queue while it is not
  * (activating, passivating, or its component is ending on its own). The set's supervisor drain
@@ -33,7 +33,7 @@ final class EntitySet {
     final ComponentSpec<?, ?> template;
     final LocalEntities<?, ?, ?> face;
     /** By key name: written by senders (a new slot) and the drain (a slot dropped); read by senders. */
-    final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, KeySlot> slots = new ConcurrentHashMap<>();
     /** The most places of the clock one eviction looks at. */
     private static final int SCAN = 64;
     /**
@@ -53,7 +53,7 @@ final class EntitySet {
     /** Active keys, least recently seen first (approximately: a use moves a key back when it reaches the front). */
     private final ArrayDeque<Use> clock = new ArrayDeque<>();
     /** Keys with messages, waiting for a free place. */
-    private ArrayDeque<Slot> waiting = new ArrayDeque<>();
+    private ArrayDeque<KeySlot> waiting = new ArrayDeque<>();
     private int live;
     private int passivating;
     private @Nullable Disposable sweeper;
@@ -75,37 +75,14 @@ final class EntitySet {
         this.tick = t;
     }
 
-    /** One key's component, or the messages waiting for it. */
-    static final class Slot {
-        final String name;
-        /** Guarded by this slot: the component while one is alive (active or passivating). */
-        @Nullable ComponentCell cell;
-        /** Guarded by this slot: messages waiting for the next component; null while the slot is open. */
-        @Nullable ArrayDeque<Object> held;
-        /** Guarded by this slot: dropped from the map; a sender that finds it looks again. */
-        boolean dead;
-        /** Counted in {@link #newWaiting} until it starts or is dropped; guarded by this slot. */
-        boolean fresh;
-        /** The set's stamp at the latest message sent to it. */
-        volatile long touchedAt;
-        // the drain's
-        int generation;
-        long activatedAt;
-        boolean passivating;
-        Requests.@Nullable Request onPassivated;
-
-        Slot(String name) {
-            this.name = name;
-        }
-    }
 
     /** A place in the clock for one activation of a slot. */
     private static final class Use {
-        final Slot slot;
+        final KeySlot slot;
         final int generation;
         long seen;
 
-        Use(Slot slot, int generation, long seen) {
+        Use(KeySlot slot, int generation, long seen) {
             this.slot = slot;
             this.generation = generation;
             this.seen = seen;
@@ -116,98 +93,10 @@ final class EntitySet {
         return owner.path() + "/" + key;
     }
 
-    // ------------------------------------------------------------------ senders
-
-    /**
-     * Routes a message to its key's component, starting it if needed.
-     *
-     * @return null if accepted (it will be handled or published as a dead letter), otherwise why it
-     *     was refused, after publishing it as a dead letter
-     */
-    @Nullable RuntimeException deliver(String key, Object item) {
-        for (;;) {
-            ComponentState s = owner.state();
-            if (owner.tree.closing || s == ComponentState.STOPPING || s.isTerminal()) {
-                return refuse(key, item, owner.tree.closing ? DeadLetterReason.SHUT_DOWN
-                        : DeadLetterReason.COMPONENT_STOPPED);
-            }
-            Slot slot = slots.get(key);
-            if (slot == null) {
-                int max = spec.maxWaiting();
-                if (max != EntitiesSpec.UNBOUNDED && newWaiting.incrementAndGet() > max) {
-                    newWaiting.decrementAndGet();
-                    return refuse(key, item, DeadLetterReason.MAILBOX_FULL);
-                }
-                Slot fresh = new Slot(key);
-                fresh.fresh = max != EntitiesSpec.UNBOUNDED;
-                ArrayDeque<Object> held = new ArrayDeque<>(4);
-                held.add(item);
-                fresh.held = held;
-                fresh.touchedAt = stamp;
-                if (slots.putIfAbsent(key, fresh) == null) {
-                    owner.post(new Activate(fresh));
-                    return null;
-                }
-                if (fresh.fresh) {
-                    newWaiting.decrementAndGet(); // another sender's slot won
-                }
-                continue;
-            }
-            ComponentCell signal = null;
-            ComponentCell fullCell = null;
-            boolean full = false;
-            synchronized (slot) {
-                if (slot.dead) {
-                    continue;
-                }
-                ArrayDeque<Object> held = slot.held;
-                ComponentCell cell = slot.cell;
-                if (held != null) {
-                    if (held.size() >= template.mailbox().capacity()) {
-                        full = true;
-                    } else {
-                        held.add(item);
-                    }
-                } else if (cell != null) {
-                    ComponentState cs = cell.state();
-                    if (cs == ComponentState.STOPPING || cs.isTerminal()) {
-                        // ending on its own (a stop, a give-up): held for the key's next component
-                        held = new ArrayDeque<>(4);
-                        held.add(item);
-                        slot.held = held;
-                    } else if (cell.mailbox.offer(item)) {
-                        signal = cell;
-                    } else {
-                        full = true;
-                        fullCell = cell;
-                    }
-                }
-            }
-            long t = stamp;
-            if (slot.touchedAt != t) {
-                slot.touchedAt = t;
-            }
-            if (signal != null) {
-                signal.signalQueued(); // outside the lock: on Schedulers.immediate() the handler runs here
-            }
-            if (fullCell != null) {
-                // counted by the component, as a refusal by its own ref is; the ask fails with the refusal
-                MailboxFullException error = new MailboxFullException(fullCell.path(), fullCell.mailbox.capacity());
-                fullCell.deadLetter(Envelope.message(item), DeadLetterReason.MAILBOX_FULL, null);
-                if (item instanceof Ask) {
-                    ((Ask) item).fail(error);
-                }
-                return error;
-            }
-            if (full) {
-                return refuse(key, item, DeadLetterReason.MAILBOX_FULL);
-            }
-            return null;
-        }
-    }
+    // ------------------------------------------------------------------ refusals
 
     /** A message that will not be handled: its ask fails, and it is published as a dead letter. */
-    private RuntimeException refuse(String key, Object item, DeadLetterReason reason) {
+    RuntimeException refuse(String key, Object item, DeadLetterReason reason) {
         String path = path(key);
         RuntimeException error = reason == DeadLetterReason.MAILBOX_FULL
                 ? new MailboxFullException(path, template.mailbox().capacity())
@@ -239,7 +128,7 @@ final class EntitySet {
     }
 
     /** A key with held messages and no component: start it, or let it wait for a place. */
-    void activate(Slot slot) {
+    void activate(KeySlot slot) {
         if (!accepting()) {
             drop(slot);
             return;
@@ -252,7 +141,7 @@ final class EntitySet {
         start(slot);
     }
 
-    private void start(Slot slot) {
+    private void start(KeySlot slot) {
         ComponentCell cell = owner.children.createKeyed(template, slot.name);
         List<Object> overflow = null;
         synchronized (slot) {
@@ -331,7 +220,7 @@ final class EntitySet {
             if (!current(u)) {
                 continue;
             }
-            Slot slot = u.slot;
+            KeySlot slot = u.slot;
             if (slot.touchedAt > u.seen || !idle(slot)) {
                 u.seen = bump(); // used since it was seen, or busy: a second chance
                 clock.addLast(u);
@@ -345,12 +234,12 @@ final class EntitySet {
 
     /** Whether a use is the one of the slot's current activation, not passivating. */
     private static boolean current(Use u) {
-        Slot slot = u.slot;
+        KeySlot slot = u.slot;
         return u.generation == slot.generation && !slot.passivating && slot.cell != null;
     }
 
     /** Running, nothing in progress, nothing waiting: it can be passivated without delaying anything. */
-    private static boolean idle(Slot slot) {
+    private static boolean idle(KeySlot slot) {
         ComponentCell cell = slot.cell;
         if (cell == null || cell.state() != ComponentState.RUNNING || !cell.mailbox.isEmpty()) {
             return false;
@@ -360,7 +249,7 @@ final class EntitySet {
     }
 
     /** Closes the slot to senders, then stops its component gracefully. */
-    void passivate(Slot slot, String reason) {
+    void passivate(KeySlot slot, String reason) {
         ComponentCell cell;
         synchronized (slot) {
             cell = slot.cell;
@@ -389,15 +278,15 @@ final class EntitySet {
         Duration idle = spec.idleTimeout();
         if (idle != null && running()) {
             long idleNanos = idle.toNanos();
-            List<Slot> expired = new ArrayList<>();
-            for (Slot slot : slots.values()) {
+            List<KeySlot> expired = new ArrayList<>();
+            for (KeySlot slot : slots.values()) {
                 if (slot.cell != null && !slot.passivating && now - Math.max(slot.activatedAt, slot.touchedAt + tick) >= idleNanos
                         && idle(slot)) {
                     expired.add(slot);
                 }
             }
             String reason = "idle for " + Durations.human(idle);
-            for (Slot slot : expired) {
+            for (KeySlot slot : expired) {
                 passivate(slot, reason);
             }
         }
@@ -416,7 +305,7 @@ final class EntitySet {
             return;
         }
         while (!waiting.isEmpty() && live < spec.maxActive() && running()) {
-            Slot slot = waiting.poll();
+            KeySlot slot = waiting.poll();
             if (slot.dead) {
                 continue;
             }
@@ -439,7 +328,7 @@ final class EntitySet {
      * @return false if it is not a keyed component that ended for good (a restart of the set parks them first)
      */
     boolean childEnded(ChildCell c, @Nullable Throwable cause) {
-        Slot slot = slots.get(c.name); // a keyed component is named by its key
+        KeySlot slot = slots.get(c.name); // a keyed component is named by its key
         if (slot == null || slot.cell != c || !c.state().isTerminal()) {
             return false;
         }
@@ -478,7 +367,7 @@ final class EntitySet {
     }
 
     /** A slot that will not be activated: what it holds becomes dead letters. */
-    private void drop(Slot slot) {
+    private void drop(KeySlot slot) {
         ArrayDeque<Object> held;
         synchronized (slot) {
             if (slot.dead) {
@@ -511,7 +400,7 @@ final class EntitySet {
             d.dispose();
         }
         waiting.clear();
-        for (Slot slot : new ArrayList<>(slots.values())) {
+        for (KeySlot slot : new ArrayList<>(slots.values())) {
             boolean alive;
             synchronized (slot) {
                 alive = slot.cell != null;
@@ -527,13 +416,13 @@ final class EntitySet {
         if (sweeper != null || closed || (spec.idleTimeout() == null && spec.maxActive() == EntitiesSpec.UNBOUNDED)) {
             return;
         }
-        sweeper = template.restartStrategy().scheduler().schedulePeriodically(() -> owner.post(new Sweep()), tick, tick,
+        sweeper = template.restartStrategy().scheduler().schedulePeriodically(() -> owner.post(new EntitySignals.Sweep()), tick, tick,
                 TimeUnit.NANOSECONDS);
     }
 
     /** Passivates the component of a key now, if it is active; completes when it has stopped. */
-    void passivateNow(String key, Passivate request) {
-        Slot slot = slots.get(key);
+    void passivateNow(String key, EntitySignals.Passivate request) {
+        KeySlot slot = slots.get(key);
         ComponentCell cell = slot == null ? null : slot.cell;
         if (slot == null || cell == null || slot.passivating
                 || cell.state() != ComponentState.RUNNING) {
@@ -546,54 +435,6 @@ final class EntitySet {
             slot.onPassivated = request;
         } else {
             request.done.tryEmitEmpty();
-        }
-    }
-
-    // ------------------------------------------------------------------ signals to the drain
-
-    /** A key's first message: start its component. */
-    static final class Activate extends Requests.Request {
-        final Slot slot;
-
-        Activate(Slot slot) {
-            this.slot = slot;
-        }
-
-        @Override
-        void run(SupervisorCell s) {
-            EntitySet set = s.entities;
-            if (set != null) {
-                set.activate(slot);
-            }
-        }
-    }
-
-    /** The timer's tick. */
-    static final class Sweep extends Requests.Request {
-        @Override
-        void run(SupervisorCell s) {
-            EntitySet set = s.entities;
-            if (set != null) {
-                set.sweep();
-            }
-        }
-    }
-
-    /** {@link Entities#passivate}. */
-    static final class Passivate extends Requests.Request {
-        final String key;
-        volatile boolean passivated;
-
-        Passivate(String key) {
-            this.key = key;
-        }
-
-        @Override
-        void run(SupervisorCell s) {
-            EntitySet set = s.entities;
-            if (set != null) {
-                set.passivateNow(key, this);
-            }
         }
     }
 

@@ -35,7 +35,7 @@ final class LocalEntities<K, M, R> implements Entities<K, M, R> {
 
     @Override
     public Mono<Boolean> passivate(K key) {
-        EntitySet.Passivate p = new EntitySet.Passivate(set.spec.keyName(key));
+        EntitySignals.Passivate p = new EntitySignals.Passivate(set.spec.keyName(key));
         set.owner.post(p);
         return p.done.asMono().then(Mono.fromSupplier(() -> p.passivated));
     }
@@ -78,14 +78,14 @@ final class LocalEntities<K, M, R> implements Entities<K, M, R> {
         @Override
         public boolean tell(Object message) {
             Objects.requireNonNull(message, "message");
-            return set.deliver(key, message) == null;
+            return KeyRouting.deliver(set, key, message) == null;
         }
 
         @Override
         public boolean tell(Object message, ContextView context) {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(context, "context");
-            return set.deliver(key, context.isEmpty() ? message : new Envelope(message, context)) == null;
+            return KeyRouting.deliver(set, key, context.isEmpty() ? message : new Envelope(message, context)) == null;
         }
 
         @Override
@@ -110,13 +110,13 @@ final class LocalEntities<K, M, R> implements Entities<K, M, R> {
                     observed = o;
                     context = o.context();
                 }
-                set.deliver(key, new Ask(message, sink, context, observed)); // a refusal fails the ask
+                KeyRouting.deliver(set, key, new Ask(message, sink, context, observed)); // a refusal fails the ask
             });
         }
 
         /** The key's component while it is active; null while it has none or is being passivated. */
         private @Nullable ComponentCell cell() {
-            EntitySet.Slot slot = set.slots.get(key);
+            KeySlot slot = set.slots.get(key);
             if (slot == null) {
                 return null;
             }
