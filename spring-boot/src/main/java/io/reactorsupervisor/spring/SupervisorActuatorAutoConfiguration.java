@@ -2,7 +2,7 @@ package io.reactorsupervisor.spring;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,7 +14,6 @@ import org.springframework.core.env.Environment;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.reactorsupervisor.Supervisor;
-import io.reactorsupervisor.micrometer.SupervisorMetrics;
 
 /**
  * The tree's health indicator ({@code reactorSupervisor}, switched off by
@@ -61,17 +60,21 @@ public class SupervisorActuatorAutoConfiguration {
         }
     }
 
-    /** Metrics, when Micrometer, the binder module and a registry are present. */
+    /**
+     * Metrics, when Micrometer and the binder module are present: the tree is bound to the
+     * application's {@code MeterRegistry} (the unique or primary one) once every singleton exists,
+     * whichever auto-configuration defines the registry.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = { "io.micrometer.core.instrument.MeterRegistry",
             "io.reactorsupervisor.micrometer.SupervisorMetrics" })
+    @ConditionalOnBooleanProperty(name = "reactor-supervisor.metrics.enabled", matchIfMissing = true)
     static class Metrics {
 
-        @Bean(destroyMethod = "close")
-        @ConditionalOnBean(MeterRegistry.class)
-        @ConditionalOnBooleanProperty(name = "reactor-supervisor.metrics.enabled", matchIfMissing = true)
-        SupervisorMetrics.Binding reactorSupervisorMetrics(Supervisor root, MeterRegistry registry) {
-            return SupervisorMetrics.of(root).bindTo(registry);
+        @Bean
+        @ConditionalOnMissingBean
+        SupervisorMetricsBinder reactorSupervisorMetrics(Supervisor root, ObjectProvider<MeterRegistry> registry) {
+            return new SupervisorMetricsBinder(root, registry);
         }
     }
 }

@@ -80,13 +80,12 @@ class AutoConfigurationTest {
     }
 
     @Test
-    void customizersRunInOrderAfterTheSpecBeans() {
+    void customizersAddChildrenAfterTheSpecBeans() {
         runner.withUserConfiguration(Specs.class)
-                .withBean("second", SupervisorCustomizer.class, () -> root -> root.child(echo("second")))
-                .withBean("first", SupervisorCustomizer.class, () -> root -> root.child(echo("first")),
-                        d -> d.setAttribute("order", 0))
+                .withBean("one", SupervisorCustomizer.class, () -> root -> root.child(echo("one")))
+                .withBean("two", SupervisorCustomizer.class, () -> root -> root.child(echo("two")))
                 .run(context -> assertThat(context.getBean(Supervisor.class).snapshot().children())
-                        .extracting(c -> c.name()).contains("shop", "billing").hasSize(4));
+                        .extracting(c -> c.name()).containsExactly("shop", "billing", "one", "two"));
     }
 
     @Test
@@ -114,7 +113,8 @@ class AutoConfigurationTest {
                     assertThat(context.getBean(Supervisor.class)).isSameAs(own);
                     assertThat(context).hasSingleBean(SupervisionLifecycle.class)
                             .hasSingleBean(SupervisorHealthIndicator.class)
-                            .hasSingleBean(SupervisorMetrics.Binding.class);
+                            .hasSingleBean(SupervisorMetricsBinder.class);
+                    assertThat(context.getBean(SupervisorMetricsBinder.class).binding()).isNotNull();
                 });
         assertThat(own.snapshot().state()).isEqualTo(ComponentState.STOPPED);
     }
@@ -170,14 +170,16 @@ class AutoConfigurationTest {
     @Test
     void eachOptionalPartHasItsCondition() {
         runner.withUserConfiguration(Specs.class).run(context -> assertThat(context)
-                .doesNotHaveBean(SupervisorMetrics.Binding.class).hasSingleBean(SupervisorHealthIndicator.class)
+                .hasSingleBean(SupervisorHealthIndicator.class)
                 .doesNotHaveBean(SupervisionEndpoint.class));
         runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withPropertyValues("reactor-supervisor.metrics.enabled=false")
-                .run(context -> assertThat(context).doesNotHaveBean(SupervisorMetrics.Binding.class));
+                .run(context -> assertThat(context).doesNotHaveBean(SupervisorMetricsBinder.class));
         runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withClassLoader(new FilteredClassLoader(SupervisorMetrics.class))
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SupervisorMetrics.Binding.class));
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SupervisorMetricsBinder.class));
+        runner.withUserConfiguration(Specs.class)
+                .run(context -> assertThat(context.getBean(SupervisorMetricsBinder.class).binding()).isNull());
         runner.withUserConfiguration(Specs.class).withPropertyValues("management.health.reactor-supervisor.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(SupervisorHealthIndicator.class));
         runner.withUserConfiguration(Specs.class)
