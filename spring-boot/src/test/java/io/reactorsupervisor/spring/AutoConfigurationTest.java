@@ -1,0 +1,207 @@
+package io.reactorsupervisor.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.reactorsupervisor.ComponentSnapshot;
+import io.reactorsupervisor.ComponentSpec;
+import io.reactorsupervisor.ComponentState;
+import io.reactorsupervisor.HealthCheck;
+import io.reactorsupervisor.Mailbox;
+import io.reactorsupervisor.RestartLimit;
+import io.reactorsupervisor.RestartPolicy;
+import io.reactorsupervisor.RestartStrategy;
+import io.reactorsupervisor.SupervisionStrategy;
+import io.reactorsupervisor.Supervisor;
+import io.reactorsupervisor.SupervisorSpec;
+import io.reactorsupervisor.micrometer.SupervisorMetrics;
+
+class AutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ReactorSupervisorAutoConfiguration.class,
+                    SupervisorActuatorAutoConfiguration.class));
+
+    static ComponentSpec<String, String> echo(String name) {
+        return ComponentSpec.<String, String, StringBuilder>named(name).state(StringBuilder::new)
+                .syncHandler((log, message) -> log.append(message).toString()).build();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Specs {
+        @Bean
+        @Order(2)
+        ComponentSpec<String, String> billing() {
+            return echo("billing");
+        }
+
+        @Bean
+        @Order(1)
+        SupervisorSpec shop() {
+            return SupervisorSpec.named("shop").strategy(SupervisionStrategy.REST_FOR_ONE).child(echo("orders"))
+                    .build();
+        }
+    }
+
+    @Test
+    void specBeansBecomeTheRootsChildrenInBeanOrderAndTheTreeRuns() {
+        runner.withUserConfiguration(Specs.class).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(Supervisor.class).hasSingleBean(SupervisionLifecycle.class);
+            Supervisor root = context.getBean(Supervisor.class);
+            assertThat(root.name()).isEqualTo("root");
+            assertThat(root.snapshot().children()).extracting(c -> c.name()).containsExactly("shop", "billing");
+            assertThat(root.snapshot().child("shop/orders").state()).isEqualTo(ComponentState.RUNNING);
+            assertThat(root.<String, String>ref("billing").ask("a").block(Duration.ofSeconds(5))).isEqualTo("a");
+        });
+    }
+
+    @Test
+    void theRootTakesItsNameStrategyIntensityAndEscalationFromProperties() {
+        SupervisorProperties props = bind("reactor-supervisor.root.name=app", "reactor-supervisor.root.strategy=one-for-all",
+                "reactor-supervisor.root.intensity.max-restarts=3", "reactor-supervisor.root.intensity.within=10s",
+                "reactor-supervisor.root.escalate-on-failure=true");
+        SupervisorSpec spec = ReactorSupervisorAutoConfiguration.rootSpec(props, java.util.List.of(echo("a")),
+                java.util.List.of());
+        assertThat(spec.name()).isEqualTo("app");
+        assertThat(spec.strategy()).isEqualTo(SupervisionStrategy.ONE_FOR_ALL);
+        assertThat(spec.intensity()).isEqualTo(RestartLimit.of(3, Duration.ofSeconds(10)));
+        assertThat(spec.escalates()).isTrue();
+    }
+
+    @Test
+    void customizersAddChildrenAfterTheSpecBeans() {
+        runner.withUserConfiguration(Specs.class)
+                .withBean("one", SupervisorCustomizer.class, () -> root -> root.child(echo("one")))
+                .withBean("two", SupervisorCustomizer.class, () -> root -> root.child(echo("two")))
+                .run(context -> assertThat(context.getBean(Supervisor.class).snapshot().children())
+                        .extracting(c -> c.name()).containsExactly("shop", "billing", "one", "two"));
+    }
+
+    @Test
+    void aSpecNestedInASupervisorBeanIsNotAddedTwice() {
+        ComponentSpec<String, String> orders = echo("orders");
+        runner.withBean("orders", ComponentSpec.class, () -> orders)
+                .withBean("shop", SupervisorSpec.class, () -> SupervisorSpec.named("shop").child(orders).build())
+                .run(context -> assertThat(context.getBean(Supervisor.class).snapshot().children())
+                        .extracting(c -> c.name()).containsExactly("shop"));
+    }
+
+    @Test
+    void disabledBuildsNothing() {
+        runner.withUserConfiguration(Specs.class).withPropertyValues("reactor-supervisor.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(Supervisor.class)
+                        .doesNotHaveBean(SupervisionLifecycle.class));
+    }
+
+    @Test
+    void anApplicationsOwnSupervisorReplacesTheTreeAndGetsTheRest() {
+        Supervisor own = Supervisor.named("own").child(echo("x")).start();
+        runner.withUserConfiguration(Specs.class).withBean(Supervisor.class, () -> own)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    assertThat(context.getBean(Supervisor.class)).isSameAs(own);
+                    assertThat(context).hasSingleBean(SupervisionLifecycle.class)
+                            .hasSingleBean(SupervisorHealthIndicator.class)
+                            .hasSingleBean(SupervisorMetricsBinder.class);
+                    assertThat(context.getBean(SupervisorMetricsBinder.class).binding()).isNotNull();
+                });
+        assertThat(own.snapshot().state()).isEqualTo(ComponentState.STOPPED);
+    }
+
+    @Test
+    void aBadValueFailsStartupNamingItsKey() {
+        runner.withUserConfiguration(Specs.class)
+                .withPropertyValues("reactor-supervisor.components.billing.mailbox.capacity=-3")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("reactor-supervisor.components[billing].mailbox.capacity"));
+        runner.withUserConfiguration(Specs.class)
+                .withPropertyValues("reactor-supervisor.defaults.mailbox.capacity=lots")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("reactor-supervisor.defaults.mailbox.capacity"));
+        runner.withUserConfiguration(Specs.class).withPropertyValues("reactor-supervisor.recent-events=-1")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("reactor-supervisor.recent-events"));
+        runner.withUserConfiguration(Specs.class).withPropertyValues("reactor-supervisor.shutdown-deadline=1m",
+                "spring.lifecycle.timeout-per-shutdown-phase=10s")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("reactor-supervisor.shutdown-deadline"));
+    }
+
+    @Test
+    void aChildThatCannotStartFailsStartup() {
+        ComponentSpec<String, String> broken = ComponentSpec.<String, String, Object>named("broken")
+                .state(() -> {
+                    throw new IllegalStateException("no database");
+                }).syncHandler((s, m) -> m).build();
+        runner.withBean("broken", ComponentSpec.class, () -> broken)
+                .run(context -> assertThat(context).hasFailed().getFailure().hasStackTraceContaining("no database"));
+    }
+
+    @Test
+    void closingTheContextShutsTheTreeDown() {
+        Supervisor[] root = new Supervisor[1];
+        runner.withUserConfiguration(Specs.class).run(context -> root[0] = context.getBean(Supervisor.class));
+        assertThat(root[0].snapshot().state()).isEqualTo(ComponentState.STOPPED);
+    }
+
+    @Test
+    void metricsAreBoundToTheApplicationsRegistry() {
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    context.getBean(Supervisor.class).<String, String>ref("billing").ask("a")
+                            .block(Duration.ofSeconds(5));
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.find(SupervisorMetrics.HANDLED).tag("component", "root/billing").functionCounter())
+                            .isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+                });
+    }
+
+    @Test
+    void eachOptionalPartHasItsCondition() {
+        runner.withUserConfiguration(Specs.class).run(context -> assertThat(context)
+                .hasSingleBean(SupervisorHealthIndicator.class)
+                .doesNotHaveBean(SupervisionEndpoint.class));
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("reactor-supervisor.metrics.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(SupervisorMetricsBinder.class));
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withClassLoader(new FilteredClassLoader(SupervisorMetrics.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SupervisorMetricsBinder.class));
+        runner.withUserConfiguration(Specs.class)
+                .run(context -> assertThat(context.getBean(SupervisorMetricsBinder.class).binding()).isNull());
+        runner.withUserConfiguration(Specs.class).withPropertyValues("management.health.reactor-supervisor.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(SupervisorHealthIndicator.class));
+        runner.withUserConfiguration(Specs.class)
+                .withClassLoader(new FilteredClassLoader("org.springframework.boot.health.contributor"))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SupervisorHealthIndicator.class));
+        runner.withUserConfiguration(Specs.class)
+                .withPropertyValues("management.endpoints.web.exposure.include=supervision")
+                .run(context -> assertThat(context).hasSingleBean(SupervisionEndpoint.class));
+        runner.withUserConfiguration(Specs.class)
+                .withPropertyValues("management.endpoints.web.exposure.include=supervision",
+                        "management.endpoint.supervision.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(SupervisionEndpoint.class));
+    }
+
+    static SupervisorProperties bind(String... pairs) {
+        java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (String p : pairs) {
+            int eq = p.indexOf('=');
+            map.put(p.substring(0, eq), p.substring(eq + 1));
+        }
+        return new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(map))
+                .bindOrCreate("reactor-supervisor", SupervisorProperties.class);
+    }
+}
