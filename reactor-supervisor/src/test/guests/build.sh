@@ -22,4 +22,5 @@ clang --target=wasm32-wasi -O2 -mexec-model=reactor -Wall -Wextra -Werror \
     --remap-path-prefix "$PWD=guests" \
     -o "$out/rust-counter.wasm" rust/counter.rs
 
+chmod 644 "$out/c-counter.wasm" "$out/rust-counter.wasm"
 ls -l "$out/c-counter.wasm" "$out/rust-counter.wasm"

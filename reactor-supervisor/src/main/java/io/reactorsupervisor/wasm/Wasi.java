@@ -37,8 +37,11 @@ import org.jspecify.annotations.Nullable;
  *       {@link #withEnvironment(String, String)}. Arguments are always empty.</li>
  *   <li><b>Filesystem</b>: none unless a host directory is preopened with
  *       {@link #withDirectory(String, Path)}; the guest can then read, write, create and delete
- *       inside that directory only (Chicory refuses absolute paths, {@code ..} above it and
- *       symbolic links that lead out of it), and nothing else.</li>
+ *       inside that directory only (Chicory refuses absolute paths and {@code ..} above it),
+ *       and nothing else. The guest cannot create symbolic links ({@code path_symlink} answers
+ *       {@code ENOTCAPABLE}). <b>Grant only a directory whose tree holds no symbolic link you
+ *       would not hand the guest</b>: Chicory follows a link already there when it is a directory
+ *       part of a path, even where it leads out of the directory.</li>
  *   <li>{@code proc_exit} (C's {@code exit}, Rust's {@code std::process::exit}) ends the call with
  *       a {@link WasmTrapException} of kind {@link TrapKind#HOST_FUNCTION}: in a component, a
  *       crash. Sockets are not supported.</li>
@@ -176,8 +179,10 @@ public final class Wasi {
 
     /**
      * Preopens a host directory for the guest under {@code guestPath}: the guest may read, write,
-     * create and delete files and directories inside it, and cannot reach anything outside it.
-     * The directory must exist now; any {@link java.nio.file.FileSystem} works (an in-memory one
+     * create and delete files and directories inside it, and cannot name anything outside it
+     * (absolute paths and {@code ..} above it are refused). It can follow a symbolic link already
+     * in the tree, even one that leads out (see the class documentation), and it cannot create
+     * one. The directory must exist now; any {@link java.nio.file.FileSystem} works (an in-memory one
      * keeps the host's disk out of reach entirely).
      *
      * @param guestPath the absolute path the guest opens it by, such as {@code "/data"}: starts

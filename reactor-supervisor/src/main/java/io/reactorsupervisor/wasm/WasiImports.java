@@ -27,6 +27,12 @@ final class WasiImports {
     private static final Set<String> CLOCK = Set.of("clock_time_get", "clock_res_get", "poll_oneoff");
     private static final Set<String> RANDOM = Set.of("random_get");
 
+    /**
+     * Never granted: Chicory follows a symbolic link that is a path's directory part even where it
+     * leads out of the preopened directory, so the guest must not be able to make one.
+     */
+    private static final String SYMLINK = "path_symlink";
+
     private final Wasi wasi;
     private final Logger logger;
 
@@ -65,7 +71,8 @@ final class WasiImports {
         Map<String, HostFunction> byName = new LinkedHashMap<>(functions.length * 2);
         for (HostFunction f : functions) {
             boolean denied = (CLOCK.contains(f.name()) && wasi.clock().isEmpty())
-                    || (RANDOM.contains(f.name()) && wasi.random().isEmpty());
+                    || (RANDOM.contains(f.name()) && wasi.random().isEmpty())
+                    || f.name().equals(SYMLINK);
             byName.put(f.module() + "." + f.name(), denied ? notCapable(f) : f);
         }
         return byName;
