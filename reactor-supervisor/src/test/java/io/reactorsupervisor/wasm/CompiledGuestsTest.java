@@ -143,6 +143,15 @@ class CompiledGuestsTest {
         expect(ref, "inc", "count=2");
     }
 
+    @ParameterizedTest
+    @EnumSource(Guest.class)
+    void theGuestsAnswerTheirHealthExport(Guest guest) {
+        // the C guest is healthy only once its C constructors have run: its init calls _initialize
+        try (WasmInstance instance = guest.module().build().newInstance()) {
+            assertThat(instance.healthy()).isTrue();
+        }
+    }
+
     @Test
     void theCGuestLogsThroughWasiToTheModulesLoggerWithTheComponentInTheMdc() {
         WasmModule module = Guest.C.module().build();
