@@ -23,8 +23,8 @@
 static uint32_t count;
 static char *inbox;           /* the message buffer, reused: one message at a time */
 static uint32_t inbox_size;
-static char reply[128];
-static void *kept;            /* what "grow" allocated, chained through each block's first word */       /* the reply buffer, reused: the host copies it out at once */
+static char reply[128];       /* the reply buffer, reused: the host copies it out at once */
+static void *kept;            /* what "grow" allocated, chained through each block's first word */
 
 /* Packs a reply as the ABI wants it: address in the high 32 bits, length in the low 32. */
 static uint64_t packed(const char *ptr, uint32_t len) {

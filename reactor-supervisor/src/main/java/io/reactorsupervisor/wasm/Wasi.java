@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Clock</b> ({@code clock_time_get}, {@code clock_res_get}, {@code poll_oneoff}): only
  *       with {@link #withClock(Clock)}; otherwise they answer errno {@code ENOTCAPABLE} (76).</li>
  *   <li><b>Random</b> ({@code random_get}): only with {@link #withRandom(Random)}; otherwise errno
- *       {@code ENOTCAPABLE}. (Rust's {@code HashMap::new} asks for random bytes and panics without
- *       them.)</li>
+ *       {@code ENOTCAPABLE}. (Rust's std on {@code wasm32-wasi} seeds a {@code HashMap} from
+ *       random bytes: grant random to a Rust guest that makes one.)</li>
  *   <li><b>Environment</b>: empty unless variables are given with
  *       {@link #withEnvironment(String, String)}. Arguments are always empty.</li>
  *   <li><b>Filesystem</b>: none unless a host directory is preopened with
