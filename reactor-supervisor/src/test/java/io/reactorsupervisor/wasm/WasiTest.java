@@ -141,6 +141,46 @@ class WasiTest {
         assertThat(logged()).containsExactly("INFO still here", "INFO fresh");
     }
 
+    /** Instances of one module on many threads at once: every line arrives whole, each thread's in order. */
+    @Test
+    void instancesOnManyThreadsLogEveryLineWholeAndInOrder() throws Exception {
+        WasmModule module = probe(Wasi.logging());
+        int threads = 4;
+        int lines = 200;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    try (WasmInstance instance = module.newInstance()) {
+                        for (int i = 0; i < lines; i++) {
+                            // a line in two writes: the first half must wait for the second
+                            call(instance, "wt" + thread + " line ");
+                            call(instance, "w" + i + "\n");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> logged = logged();
+        assertThat(logged).hasSize(threads * lines);
+        for (int t = 0; t < threads; t++) {
+            String prefix = "INFO t" + t + " line ";
+            assertThat(logged.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())))
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, lines).mapToObj(String::valueOf).toList());
+        }
+    }
+
     @Test
     void theClockIsNotCapableUnlessGranted() {
         try (WasmInstance instance = probe(Wasi.logging()).newInstance()) {
