@@ -15,12 +15,18 @@ clang --target=wasm32-wasi -O2 -mexec-model=reactor -Wall -Wextra -Werror \
     -Wl,--strip-debug \
     -o "$out/c-counter.wasm" c/counter.c
 
-# Rust: no WASI at all (wasm32-unknown-unknown); a panic is the unreachable trap.
+# Rust without WASI (wasm32-unknown-unknown); a panic is the unreachable trap.
 # /usr/bin/rustc on purpose: another rustc (~/.cargo) may come first on PATH.
 /usr/bin/rustc --target wasm32-unknown-unknown --crate-type cdylib --edition 2021 \
     -C opt-level=2 -C debuginfo=0 -C strip=debuginfo -C panic=abort \
     --remap-path-prefix "$PWD=guests" \
     -o "$out/rust-counter.wasm" rust/counter.rs
 
-chmod 644 "$out/c-counter.wasm" "$out/rust-counter.wasm"
-ls -l "$out/c-counter.wasm" "$out/rust-counter.wasm"
+# The same source for wasm32-wasi: std's stderr (eprintln!) and HashMap seeds go through WASI.
+/usr/bin/rustc --target wasm32-wasi --crate-type cdylib --edition 2021 \
+    -C opt-level=2 -C debuginfo=0 -C strip=debuginfo -C panic=abort \
+    --remap-path-prefix "$PWD=guests" \
+    -o "$out/rust-wasi-counter.wasm" rust/counter.rs
+
+chmod 644 "$out/c-counter.wasm" "$out/rust-counter.wasm" "$out/rust-wasi-counter.wasm"
+ls -l "$out/c-counter.wasm" "$out/rust-counter.wasm" "$out/rust-wasi-counter.wasm"

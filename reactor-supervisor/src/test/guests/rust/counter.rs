@@ -1,8 +1,10 @@
-//! A Reactor Supervisor component in Rust (wasm32-unknown-unknown, crate type cdylib, no WASI).
+//! A Reactor Supervisor component in Rust (crate type cdylib), built twice: for
+//! wasm32-unknown-unknown (no WASI at all) and for wasm32-wasi (logs through stderr).
 //!
 //! Messages are text commands; the state is one counter, which a restart resets:
 //!   "inc"        counts one and replies "count=N"
 //!   "get"        replies "count=N"
+//!   "map"        makes a HashMap and replies "map=1" (on wasm32-wasi its seed needs WASI random)
 //!   "grow KIB"   allocates KIB KiB and keeps it; replies "grew KIB" or "no memory"
 //!   "panic"      panics: on this target a panic aborts with the wasm unreachable instruction
 //!   "loop"       spins forever (the host's time budget stops it)
@@ -46,10 +48,17 @@ pub extern "C" fn handle(ptr: *const u8, len: u32) -> u64 {
     match text.as_ref() {
         "inc" => unsafe {
             COUNT += 1;
+            #[cfg(target_os = "wasi")]
+            eprintln!("rust counter: count={}", COUNT);
             reply(format!("count={}", COUNT))
         },
         "get" => unsafe { reply(format!("count={}", COUNT)) },
         "panic" => panic!("asked to panic"),
+        "map" => {
+            let mut words = std::collections::HashMap::new();
+            words.insert("one", 1);
+            reply(format!("map={}", words.len()))
+        }
         "loop" => loop {
             unsafe { std::ptr::write_volatile(&mut SPIN, SPIN.wrapping_add(1)) }
         },

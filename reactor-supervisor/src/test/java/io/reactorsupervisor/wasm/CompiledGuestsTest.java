@@ -24,7 +24,8 @@ import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
- * The guests compiled from real source (src/test/guests: C with wasi-libc, Rust without WASI)
+ * The guests compiled from real source (src/test/guests: C with wasi-libc, Rust without WASI and
+ * the same Rust source for wasm32-wasi)
  * run as components: messages through ask and tell, a trap that restarts them with fresh memory,
  * and their limits. The time budget is wall-clock, so these run on real schedulers, every wait
  * bounded.
@@ -37,7 +38,8 @@ class CompiledGuestsTest {
     /** The two guests; each answers the same counter commands. */
     enum Guest {
         C("wasm/c-counter.wasm", "trap", TrapKind.UNREACHABLE, b -> b.wasi(Wasi.logging())),
-        RUST("wasm/rust-counter.wasm", "panic", TrapKind.UNREACHABLE, b -> b);
+        RUST("wasm/rust-counter.wasm", "panic", TrapKind.UNREACHABLE, b -> b),
+        RUST_WASI("wasm/rust-wasi-counter.wasm", "panic", TrapKind.UNREACHABLE, b -> b.wasi(Wasi.logging()));
 
         final String resource;
         final String crash;
@@ -173,6 +175,40 @@ class CompiledGuestsTest {
         } finally {
             logger.detachAppender(appender);
         }
+    }
+
+    @Test
+    void theRustWasiGuestLogsThroughEprintln() {
+        Logger logger = (Logger) LoggerFactory.getLogger("io.reactorsupervisor.wasm.guest.rust-wasi-counter");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            ComponentRef<String, String> ref = start(Guest.RUST_WASI.module().build());
+            expect(ref, "inc", "count=1");
+            expect(ref, "inc", "count=2");
+            assertThat(appender.list).extracting(e -> e.getLevel() + " " + e.getFormattedMessage())
+                    .containsExactly("WARN rust counter: count=1", "WARN rust counter: count=2");
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
+
+    /** Rust's std on wasm32-wasi seeds a HashMap through random_get: it panics unless random is granted. */
+    @Test
+    void aRustWasiHashMapNeedsTheRandomGrant() {
+        ComponentRef<String, String> ref = start(Guest.RUST_WASI.module().build());
+        expect(ref, "inc", "count=1");
+        expectTrap(ref, "map", TrapKind.UNREACHABLE);
+        expect(ref, "get", "count=0");
+        root.shutdown(BOUND).block(BOUND.multipliedBy(2));
+
+        ref = start(Guest.RUST_WASI.module().wasi(Wasi.logging().withRandom(new java.security.SecureRandom())).build());
+        expect(ref, "map", "map=1");
+        root.shutdown(BOUND).block(BOUND.multipliedBy(2));
+
+        ref = start(Guest.RUST.module().build()); // no WASI: fixed hash keys, nothing to ask
+        expect(ref, "map", "map=1");
     }
 
     @Test
