@@ -271,6 +271,29 @@ class WasiTest {
         }
     }
 
+    /**
+     * An in-memory file system keeps the host's disk out of reach entirely. It also shows the
+     * limit documented on {@link Wasi}: Chicory follows a link already in the tree, even out of the
+     * preopened directory (here, still inside the in-memory file system). If this starts failing,
+     * Chicory stopped following such links: update the documentation.
+     */
+    @Test
+    void anInMemoryDirectoryWorksAndALinkAlreadyInItsTreeIsFollowed() throws IOException {
+        try (java.nio.file.FileSystem memory = com.google.common.jimfs.Jimfs.newFileSystem(
+                com.google.common.jimfs.Configuration.unix())) {
+            Path granted = Files.createDirectories(memory.getPath("/granted"));
+            Files.writeString(granted.resolve("inside.txt"), "in");
+            Path outside = Files.createDirectories(memory.getPath("/outside"));
+            Files.writeString(outside.resolve("secret.txt"), "out");
+            Files.createSymbolicLink(granted.resolve("up"), outside);
+            try (WasmInstance instance = probe(Wasi.logging().withDirectory("/data", granted)).newInstance()) {
+                assertThat(call(instance, "oinside.txt").getInt(0)).isEqualTo(ESUCCESS);
+                assertThat(call(instance, "o../outside/secret.txt").getInt(0)).isNotEqualTo(ESUCCESS);
+                assertThat(call(instance, "oup/secret.txt").getInt(0)).isEqualTo(ESUCCESS);
+            }
+        }
+    }
+
     @Test
     void aWasiSleepIsStoppedByTheTimeBudget() {
         WasmModule module = Wat.module("wasi-probe")
