@@ -10,6 +10,7 @@
 ;;   x  fd_close(1)                      -> errno
 ;;   s  poll_oneoff(one 10 s clock)      -> errno
 ;;   l  path_symlink("..", 3, rest)      -> errno
+;;   H  fd_write(1, one iovec of 2 GiB - 16 bytes at 0)   (a lie: memory is 64 KiB)
 (module
   (import "wasi_snapshot_preview1" "clock_time_get" (func $clock_time_get (param i32 i64 i32) (result i32)))
   (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
@@ -59,6 +60,11 @@
         (i32.store (i32.const 144) (i32.const 1))                 ;; monotonic clock
         (i64.store (i32.const 152) (i64.const 10000000000))       ;; 10 s
         (local.set $errno (call $poll_oneoff (i32.const 128) (i32.const 256) (i32.const 1) (i32.const 64)))))
+    (if (i32.eq (local.get $op) (i32.const 72)) ;; H
+      (then
+        (i32.store (i32.const 80) (i32.const 0))
+        (i32.store (i32.const 84) (i32.const 0x7ffffff0))
+        (local.set $errno (call $fd_write (i32.const 1) (i32.const 80) (i32.const 1) (i32.const 64)))))
     (if (i32.eq (local.get $op) (i32.const 108)) ;; l
       (then (local.set $errno (call $path_symlink (i32.const 512) (i32.const 2) (i32.const 3)
               (i32.add (local.get $ptr) (i32.const 1)) (i32.sub (local.get $len) (i32.const 1))))))

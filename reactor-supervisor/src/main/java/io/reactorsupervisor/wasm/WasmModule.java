@@ -256,7 +256,7 @@ public final class WasmModule {
 
     Instance instantiate() {
         return Instance.builder(module)
-                .withImportValues(wasi == null ? imports : wasiImports(wasi))
+                .withImportValues(wasi == null || wasiImported.isEmpty() ? imports : wasiImports(wasi))
                 .withMachineFactory(machineFactory)
                 .withMemoryLimits(memoryLimits)
                 .withStart(false) // no WASI "_start": init is our one entry point at creation

@@ -182,6 +182,17 @@ class WasiTest {
     }
 
     @Test
+    void aWriteOfMoreBytesThanTheMemoryHoldsIsACrashNotAHostAllocation() {
+        try (WasmInstance instance = probe(Wasi.logging()).newInstance()) {
+            assertThatThrownBy(() -> instance.handle(new byte[] {'H'}))
+                    .isInstanceOfSatisfying(WasmTrapException.class,
+                            trap -> assertThat(trap.kind()).isEqualTo(TrapKind.HOST_FUNCTION))
+                    .hasMessageContaining("wasi_snapshot_preview1.fd_write");
+        }
+        assertThat(logged()).isEmpty();
+    }
+
+    @Test
     void theClockIsNotCapableUnlessGranted() {
         try (WasmInstance instance = probe(Wasi.logging()).newInstance()) {
             ByteBuffer reply = call(instance, "c");
