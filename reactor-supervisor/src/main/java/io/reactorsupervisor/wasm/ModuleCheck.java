@@ -9,8 +9,10 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
@@ -49,6 +51,11 @@ final class ModuleCheck {
                         + " which is not granted; only host functions can be granted");
             }
             HostFunction function = granted.get(key);
+            if (function == null && imp.module().equals(WasiImports.MODULE) && granted.keySet().stream()
+                    .noneMatch(k -> k.startsWith(WasiImports.MODULE + "."))) {
+                throw new IllegalArgumentException("module imports " + key
+                        + ", a WASI function, but WASI is not granted: grant it with WasmModule.Builder.wasi(Wasi)");
+            }
             if (function == null) {
                 throw new IllegalArgumentException(
                         "module imports " + key + " which is not granted; granted: " + granted.keySet());
@@ -59,6 +66,19 @@ final class ModuleCheck {
                         + ", but the granted host function has type " + format(function.functionType()));
             }
         }
+    }
+
+    /** The names ({@code module.name}) of the functions imported from this import module. */
+    Set<String> importedFrom(String importModule) {
+        var section = module.importSection();
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < section.importCount(); i++) {
+            Import imp = section.getImport(i);
+            if (imp.module().equals(importModule) && imp.importType() == ExternalType.FUNCTION) {
+                names.add(imp.module() + "." + imp.name());
+            }
+        }
+        return Set.copyOf(names);
     }
 
     /**

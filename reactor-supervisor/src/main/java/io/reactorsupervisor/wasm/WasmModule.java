@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -84,6 +86,10 @@ public final class WasmModule {
     private final List<String> granted;
     private final boolean hasInit;
     private final boolean hasHealth;
+    private final List<ImportFunction> functions;
+    private final @Nullable Wasi wasiGrant;
+    private final @Nullable WasiImports wasi;
+    private final Set<String> wasiImported;
 
     private WasmModule(Builder b, com.dylibso.chicory.wasm.WasmModule module, String source) {
         this.module = module;
@@ -96,7 +102,18 @@ public final class WasmModule {
         this.granted = List.copyOf(b.grants.keySet());
 
         ModuleCheck check = new ModuleCheck(module);
-        check.imports(b.grants);
+        this.wasiGrant = b.wasi;
+        if (b.wasi != null) {
+            this.wasi = new WasiImports(b.wasi, WasiImports.defaultLoggerName(b.path, b.resource));
+            Map<String, HostFunction> importable = new LinkedHashMap<>(b.grants);
+            importable.putAll(wasi.newFunctions());
+            check.imports(importable);
+            this.wasiImported = check.importedFrom(WasiImports.MODULE);
+        } else {
+            this.wasi = null;
+            this.wasiImported = Set.of();
+            check.imports(b.grants);
+        }
         MemoryLimits declared = check.memory();
         check.requiredFunction(ModuleCheck.ALLOC, ModuleCheck.ALLOC_TYPE);
         check.requiredFunction(handlerExport, ModuleCheck.HANDLER_TYPE);
@@ -118,6 +135,7 @@ public final class WasmModule {
             functions.add(guarded(f));
         }
         this.imports = ImportValues.builder().withFunctions(functions).build();
+        this.functions = List.copyOf(functions);
 
         if (compiled) {
             try {
@@ -218,13 +236,42 @@ public final class WasmModule {
                 + ", granted=" + granted + "]";
     }
 
+    /**
+     * The WASI capabilities granted with {@link Builder#wasi(Wasi)}, if any.
+     *
+     * @return the grant, or empty if the module has no WASI
+     */
+    public Optional<Wasi> wasi() {
+        return Optional.ofNullable(wasiGrant);
+    }
+
+    /**
+     * The name of the logger that receives the guest's WASI stdout and stderr, if WASI is granted.
+     *
+     * @return the logger name, or empty if the module has no WASI
+     */
+    public Optional<String> wasiLoggerName() {
+        return wasi == null ? Optional.empty() : Optional.of(wasi.loggerName());
+    }
+
     Instance instantiate() {
         return Instance.builder(module)
-                .withImportValues(imports)
+                .withImportValues(wasi == null || wasiImported.isEmpty() ? imports : wasiImports(wasi))
                 .withMachineFactory(machineFactory)
                 .withMemoryLimits(memoryLimits)
                 .withStart(false) // no WASI "_start": init is our one entry point at creation
                 .build();
+    }
+
+    /** The granted host functions and a new WASI state: each instance has its own descriptors. */
+    private ImportValues wasiImports(WasiImports wasi) {
+        List<ImportFunction> all = new ArrayList<>(functions.size() + wasiImported.size());
+        all.addAll(functions);
+        Map<String, HostFunction> wasiFunctions = wasi.newFunctions();
+        for (String name : wasiImported) {
+            all.add(guarded(Objects.requireNonNull(wasiFunctions.get(name), name)));
+        }
+        return ImportValues.builder().withFunctions(all).build();
     }
 
     long timeBudgetNanos() {
@@ -269,6 +316,7 @@ public final class WasmModule {
         private Duration timeBudget = DEFAULT_TIME_BUDGET;
         private boolean compiled = true;
         private final Map<String, HostFunction> grants = new LinkedHashMap<>();
+        private @Nullable Wasi wasi;
 
         private Builder() {
         }
@@ -396,6 +444,21 @@ public final class WasmModule {
         }
 
         /**
+         * Grants the module WASI preview 1 with these capabilities (see {@link Wasi}): what a
+         * guest built for {@code wasm32-wasi} imports from {@code wasi_snapshot_preview1}.
+         * Without it, such a module is refused by {@link #build()}, naming the first WASI
+         * import. Granting again replaces the earlier grant.
+         *
+         * @param wasi the capabilities, such as {@code Wasi.logging()}
+         * @return this builder
+         * @throws NullPointerException if {@code wasi} is null
+         */
+        public Builder wasi(Wasi wasi) {
+            this.wasi = Objects.requireNonNull(wasi, "wasi");
+            return this;
+        }
+
+        /**
          * Runs instances in Chicory's interpreter: no compile step at build, but each call is
          * some 30 times slower.
          *
@@ -421,7 +484,8 @@ public final class WasmModule {
          * Reads, parses, validates and compiles the module.
          *
          * @return the module
-         * @throws IllegalStateException if no source, or more than one, was set
+         * @throws IllegalStateException if no source, or more than one, was set; or if WASI is
+         *     granted and a host function of module {@code wasi_snapshot_preview1} too
          * @throws IllegalArgumentException if the bytes are not a valid WebAssembly module, or the
          *     module does not follow the ABI, imports something not granted, or needs more
          *     initial memory than the cap; or if the resource does not exist
@@ -433,6 +497,14 @@ public final class WasmModule {
                 throw new IllegalStateException(sources == 0
                         ? "no module source: set one of bytes, path or resource"
                         : "more than one module source: set only one of bytes, path or resource");
+            }
+            if (wasi != null) {
+                for (String key : grants.keySet()) {
+                    if (key.startsWith(WasiImports.MODULE + ".")) {
+                        throw new IllegalStateException("host function " + key
+                                + " is granted, and WASI too: grant one or the other");
+                    }
+                }
             }
             String source;
             byte[] data;

@@ -43,9 +43,11 @@
  * <h3>Lifecycle</h3>
  * An instance is created for every incarnation of a component: fresh memory, globals and
  * tables; then the module's start function (if it has one) and its {@code init} export (if any)
- * run. WASI's {@code _start} is not called. The instance then handles messages, and
- * {@code health()} when the component's health check asks (between messages, never during one).
- * When the incarnation ends the instance is closed and dropped; it is never used again.
+ * run. WASI's {@code _start} and {@code _initialize} are not called: a C guest built in WASI's
+ * reactor model calls {@code _initialize()} from its {@code init} to run its constructors. The
+ * instance then handles messages, and {@code health()} when the component's health check asks
+ * (between messages, never during one). When the incarnation ends the instance is closed and
+ * dropped; it is never used again.
  *
  * <h3>Calls</h3>
  * <ul>
@@ -61,7 +63,9 @@
  *       whose initial memory exceeds the cap is refused when built.</li>
  *   <li><b>Imports.</b> A module may import only the host functions its
  *       {@link io.reactorsupervisor.wasm.WasmModule} grants, with the same types; any other
- *       import (including a memory, table or global) is refused when the module is built.</li>
+ *       import (including a memory, table or global) is refused when the module is built. WASI
+ *       preview 1 functions are granted as a whole, with capabilities, by
+ *       {@link io.reactorsupervisor.wasm.WasmModule.Builder#wasi(io.reactorsupervisor.wasm.Wasi)}.</li>
  * </ul>
  *
  * <h3>Failures</h3>
