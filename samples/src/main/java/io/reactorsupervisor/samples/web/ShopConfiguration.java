@@ -1,5 +1,7 @@
 package io.reactorsupervisor.samples.web;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.reactorsupervisor.micrometer.SupervisorMetrics;
@@ -10,11 +12,17 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Schedulers;
 
 /** The supervised shop as a bean: started with the application, shut down gracefully with it. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DashboardProperties.class)
+@EnableConfigurationProperties({DashboardProperties.class, ActionsProperties.class})
 class ShopConfiguration {
+
+    /** How long the charts look back, one sample a second. */
+    static final int HISTORY_SECONDS = 300;
+    /** How many dead letters the page can inspect. */
+    static final int DEAD_LETTERS_KEPT = 200;
 
     @Bean
     Faults faults() {
@@ -38,6 +46,23 @@ class ShopConfiguration {
         SupervisorMetrics metrics = SupervisorMetrics.of(shop.root()).withTags("app", "shop");
         ObservationRegistry observations = observationRegistry.getIfAvailable();
         return (observations != null ? metrics.withObservationRegistry(observations) : metrics).bindTo(meterRegistry);
+    }
+
+    /** The charts' data: the shop's counters read from the application's registry once a second, for 5 minutes. */
+    @Bean
+    MetricsHistory metricsHistory(MeterRegistry meterRegistry, SupervisorMetrics.Binding shopMetrics) {
+        return new MetricsHistory(meterRegistry, HISTORY_SECONDS).start(Duration.ofSeconds(1), Schedulers.parallel());
+    }
+
+    /** The last dead letters, for the page to inspect. */
+    @Bean
+    DeadLetterLog deadLetterLog(Shop shop) {
+        return new DeadLetterLog(shop.root().deadLetters(), DEAD_LETTERS_KEPT);
+    }
+
+    @Bean
+    ShopDetails shopDetails(Shop shop) {
+        return new ShopDetails(shop);
     }
 
     /** Closed before the shop, which it depends on. */

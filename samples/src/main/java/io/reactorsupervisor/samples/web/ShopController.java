@@ -1,14 +1,18 @@
 package io.reactorsupervisor.samples.web;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
+import io.reactorsupervisor.ChildSnapshot;
 import io.reactorsupervisor.ComponentRef;
 import io.reactorsupervisor.ComponentUnavailableException;
 import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.samples.shop.Outcomes;
 import io.reactorsupervisor.samples.shop.Quote;
 import io.reactorsupervisor.samples.shop.Shop;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -39,17 +43,54 @@ class ShopController {
 
     private final Shop shop;
     private final DashboardProperties properties;
+    private final ActionsProperties actions;
+    private final ShopDetails details;
+    private final MetricsHistory metrics;
+    private final DeadLetterLog deadLetters;
 
-    ShopController(Shop shop, DashboardProperties properties) {
+    ShopController(Shop shop, DashboardProperties properties, ActionsProperties actions, ShopDetails details,
+            MetricsHistory metrics, DeadLetterLog deadLetters) {
         this.shop = shop;
         this.properties = properties;
+        this.actions = actions;
+        this.details = details;
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+    }
+
+    /** What the page needs to know before it draws its buttons. */
+    @GetMapping("/config")
+    Map<String, Object> config() {
+        return Map.of("actionsEnabled", actions.actionsEnabled(), "root", Shop.ROOT);
     }
 
     // ------------------------------------------------------------------ the tree
 
     @GetMapping("/tree")
     TreeView tree() {
-        return TreeView.of(shop.snapshot(), Shop.ASYNC_COMPONENTS);
+        return TreeView.of(shop.snapshot(), Shop.ASYNC_COMPONENTS, details);
+    }
+
+    /** The charts' data: per-second rates of handled messages, crashes, restarts and dead letters, per component. */
+    @GetMapping("/metrics")
+    MetricsView metrics() {
+        return metrics.view();
+    }
+
+    /**
+     * The last dead letters, newest first.
+     *
+     * @param path only those of this component; all when absent
+     * @param limit at most this many, 1 to {@value ShopConfiguration#DEAD_LETTERS_KEPT}
+     */
+    @GetMapping("/dead-letters")
+    List<DeadLetterView> deadLetters(@RequestParam(required = false) @Nullable String path,
+            @RequestParam(defaultValue = "50") int limit) {
+        if (limit < 1 || limit > ShopConfiguration.DEAD_LETTERS_KEPT) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be between 1 and "
+                    + ShopConfiguration.DEAD_LETTERS_KEPT + ", but was " + limit);
+        }
+        return deadLetters.recent(path, limit);
     }
 
     /**
@@ -117,12 +158,14 @@ class ShopController {
     /** Sends a crash command to a component: it crashes when the command reaches the front of its mailbox. */
     @PostMapping("/components/crash")
     ResponseEntity<Map<String, String>> crash(@RequestParam String path) {
+        requireActions();
         return command(path, shop.chaos().crashCommand());
     }
 
     /** Sends a hang command to a component with an asynchronous handler: its health check will restart it. */
     @PostMapping("/components/hang")
     ResponseEntity<Map<String, String>> hang(@RequestParam String path) {
+        requireActions();
         component(path);
         if (!Shop.ASYNC_COMPONENTS.contains(path)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'" + path
@@ -139,9 +182,26 @@ class ShopController {
         return ResponseEntity.accepted().body(Map.of("path", path, "command", command));
     }
 
-    /** Restarts a child (component or supervisor), whatever its state: how a FAILED one comes back. */
+    /**
+     * Restarts a child (component or supervisor), whatever its state: how a FAILED one comes back.
+     * The root has no parent to restart it: for the root's path, each of its children restarts,
+     * in start order, which is the whole tree afresh.
+     */
     @PostMapping("/children/restart")
-    ResponseEntity<Map<String, String>> restart(@RequestParam String path) {
+    ResponseEntity<Map<String, Object>> restart(@RequestParam String path) {
+        requireActions();
+        if (path.equals(Shop.ROOT)) {
+            List<String> restarted = new ArrayList<>();
+            for (ChildSnapshot child : shop.snapshot().children()) {
+                try {
+                    shop.root().restartChild(child.name()); // begins now; its events tell the outcome
+                    restarted.add(child.path());
+                } catch (IllegalArgumentException e) {
+                    // removed meanwhile: nothing to restart
+                }
+            }
+            return ResponseEntity.accepted().body(Map.of("path", path, "restarted", restarted));
+        }
         int slash = path.lastIndexOf('/');
         if (slash < 0 || !path.startsWith(Shop.ROOT + "/")) {
             throw new NoSuchComponentException(path);
@@ -151,17 +211,24 @@ class ShopController {
         try {
             Supervisor supervisor = parent.equals(Shop.ROOT) ? shop.root()
                     : shop.root().supervisor(parent.substring(Shop.ROOT.length() + 1));
-            supervisor.restartChild(name);
+            supervisor.restartChild(name); // begins now; its events tell the outcome
         } catch (IllegalArgumentException e) {
             throw new NoSuchComponentException(path);
         }
-        return ResponseEntity.accepted().body(Map.of("path", path));
+        return ResponseEntity.accepted().body(Map.of("path", path, "restarted", List.of(path)));
     }
 
     @PostMapping("/faults/pricing-outage")
     Map<String, Boolean> pricingOutage(@RequestParam boolean down) {
+        requireActions();
         shop.faults().pricingOutage(down);
         return Map.of("pricingOutage", down);
+    }
+
+    private void requireActions() {
+        if (!actions.actionsEnabled()) {
+            throw new ActionsDisabledException();
+        }
     }
 
     private ComponentRef<String, ?> component(String path) {
@@ -178,6 +245,16 @@ class ShopController {
 
         RejectedOrderException(String reason) {
             super(reason, null, false, false);
+        }
+    }
+
+    /** An action while {@code reactor-supervisor.dashboard.actions-enabled} is off: 403. */
+    static final class ActionsDisabledException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ActionsDisabledException() {
+            super("actions are disabled: set reactor-supervisor.dashboard.actions-enabled=true to crash, hang or "
+                    + "restart components from the dashboard", null, false, false);
         }
     }
 
