@@ -187,22 +187,24 @@ class DashboardBrowserTest {
     void aDeadLetterOpensToShowItsReasonCauseAndMessage() {
         driver.get("http://localhost:" + port + "/");
         WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(25));
-        wait.until(textToBe(state(Shop.PARSE), "RUNNING"));
+        new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(25))
+                .until(textToBe(state(Shop.INGEST), "RUNNING"));
         wait.until(attributeToBe(By.id("connection"), "data-status", "live"));
 
-        // parse does not redeliver: the message that crashed it is a dead letter
-        driver.findElement(By.cssSelector("li[data-path='" + Shop.PARSE + "'] > .node button[data-action='crash']"))
+        // ingest does not redeliver: the message that crashed it is a dead letter
+        driver.findElement(By.cssSelector("li[data-path='" + Shop.INGEST + "'] > .node button[data-action='crash']"))
                 .click();
         wait.until(alertIsPresent()).accept();
-        By letter = By.cssSelector("#dead-letters li[data-path='" + Shop.PARSE + "'][data-reason='CRASHED']");
+        By letter = By.cssSelector("#dead-letters li[data-path='" + Shop.INGEST + "'][data-reason='CRASHED']");
         WebElement li = wait.until(presenceOfElementLocated(letter));
         li.findElement(By.tagName("summary")).click();
         assertThat(li.findElement(By.cssSelector("dd[data-field='reason']")).getText()).isEqualTo("CRASHED");
-        assertThat(li.findElement(By.cssSelector("dd[data-field='component']")).getText()).isEqualTo(Shop.PARSE);
+        assertThat(li.findElement(By.cssSelector("dd[data-field='component']")).getText()).isEqualTo(Shop.INGEST);
         assertThat(li.findElement(By.cssSelector("dd[data-field='message']")).getText()).matches("\"!crash#[0-9]+\"");
         assertThat(li.findElement(By.cssSelector("dd[data-field='cause']")).getText())
                 .matches("InjectedCrash: crash injected \\(!crash#[0-9]+\\)");
-        wait.until(textToBe(state(Shop.PARSE), "RUNNING"));
+        new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(25))
+                .until(textToBe(state(Shop.INGEST), "RUNNING"));
     }
 
     /** How many of {@code series} the chart says happened to the component in its window, 0 if none. */
