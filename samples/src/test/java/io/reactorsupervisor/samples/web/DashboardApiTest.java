@@ -363,6 +363,19 @@ class DashboardApiTest {
                 .jsonPath("$.root").isEqualTo(Shop.ROOT);
     }
 
+    @Test
+    void theTreeIsInTheLivenessAndReadinessGroups() {
+        client.get().uri("/actuator/health/liveness").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.shopTree.details.state").isEqualTo("RUNNING");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> client.get().uri("/actuator/health/readiness")
+                .exchange()
+                .expectBody()
+                .jsonPath("$.components.shopReadiness.status").isEqualTo("UP"));
+    }
+
     /** How many the rates add up to over the charts' window: rate times step, summed. */
     private static long count(MetricsView m, String series, String path) {
         java.util.List<Double> rates = m.series().get(series).get(path);
