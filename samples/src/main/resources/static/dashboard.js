@@ -12,6 +12,8 @@ const KINDS = ['Started', 'Crashed', 'Restarting', 'Restarted', 'HealthCheckFail
 const SERIES_COLORS = ['#1a73e8', '#d93025', '#188038', '#e37400', '#9334e6', '#007b83', '#b3261e', '#5f6368'];
 const MAX_EVENTS = 300;
 const MAX_DEAD_LETTERS = 50;
+// every action carries it; another site's page cannot send it without a CORS preflight, which the server refuses
+const ACTION_HEADERS = {'X-Dashboard-Action': 'confirmed'};
 
 const treeRoot = document.getElementById('tree');
 const nodes = new Map();          // path -> {li, node}
@@ -105,7 +107,7 @@ function actionButton(action, label, url, path, question) {
       statusLine.textContent = label + ' of ' + path + ' cancelled';
       return;
     }
-    const res = await fetch(url + '?path=' + encodeURIComponent(path), {method: 'POST'});
+    const res = await fetch(url + '?path=' + encodeURIComponent(path), {method: 'POST', headers: ACTION_HEADERS});
     statusLine.textContent = res.ok ? label + ' sent to ' + path : await problem(res);
     scheduleRefresh();
   });
@@ -385,7 +387,8 @@ document.getElementById('outage').addEventListener('click', async () => {
   const question = pricingOutage ? 'End the pricing outage?' : 'Start a pricing outage?\n\nEvery call to the pricing '
       + 'backend fails until you end it; its breaker opens and price falls back to list prices.';
   if (!confirm(question)) return;
-  const res = await fetch('/api/faults/pricing-outage?down=' + !pricingOutage, {method: 'POST'});
+  const res = await fetch('/api/faults/pricing-outage?down=' + !pricingOutage, {method: 'POST',
+    headers: ACTION_HEADERS});
   if (!res.ok) statusLine.textContent = await problem(res);
   scheduleRefresh();
 });

@@ -74,8 +74,13 @@ final class MetricsHistory implements AutoCloseable {
      */
     MetricsHistory start(Duration step, Scheduler scheduler) {
         ticks = Flux.interval(Duration.ZERO, step, scheduler)
-                .subscribe(i -> sample(scheduler.now(TimeUnit.MILLISECONDS)),
-                        e -> LOG.warn("the dashboard's metrics history stopped: {}", e.toString()));
+                .subscribe(i -> {
+                    try {
+                        sample(scheduler.now(TimeUnit.MILLISECONDS));
+                    } catch (RuntimeException e) { // a meter that throws: this sample is lost, not the next ones
+                        LOG.warn("the dashboard's metrics history lost a sample", e);
+                    }
+                }, e -> LOG.warn("the dashboard's metrics history stopped", e));
         return this;
     }
 
@@ -150,7 +155,11 @@ final class MetricsHistory implements AutoCloseable {
             Map<String, List<Double>> byPath = new LinkedHashMap<>();
             for (String path : components) {
                 ArrayDeque<Double> r = rates.get(name).get(path);
-                byPath.put(path, r == null ? zeros(times.size()).stream().toList() : new ArrayList<>(r));
+                List<Double> values = new ArrayList<>(times.size());
+                for (double v : r == null ? zeros(times.size()) : r) {
+                    values.add(Math.round(v * 1000) / 1000.0); // a thousandth per second is enough for a chart
+                }
+                byPath.put(path, values);
             }
             series.put(name, byPath);
         }

@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -40,6 +41,11 @@ class ShopController {
     /** How many events an SSE subscriber may fall behind before the oldest are dropped. */
     private static final int EVENT_BUFFER = 1024;
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /** The header every action must carry (see {@link #requireActions(String)}). */
+    static final String ACTION_HEADER = "X-Dashboard-Action";
+    static final String ACTION_HEADER_VALUE = "confirmed";
+    /** How much of an unknown path an error repeats. */
+    private static final int MAX_ECHOED_PATH = 200;
 
     private final Shop shop;
     private final DashboardProperties properties;
@@ -157,15 +163,17 @@ class ShopController {
 
     /** Sends a crash command to a component: it crashes when the command reaches the front of its mailbox. */
     @PostMapping("/components/crash")
-    ResponseEntity<Map<String, String>> crash(@RequestParam String path) {
-        requireActions();
+    ResponseEntity<Map<String, String>> crash(@RequestParam String path,
+            @RequestHeader(name = ACTION_HEADER, required = false) @Nullable String header) {
+        requireActions(header);
         return command(path, shop.chaos().crashCommand());
     }
 
     /** Sends a hang command to a component with an asynchronous handler: its health check will restart it. */
     @PostMapping("/components/hang")
-    ResponseEntity<Map<String, String>> hang(@RequestParam String path) {
-        requireActions();
+    ResponseEntity<Map<String, String>> hang(@RequestParam String path,
+            @RequestHeader(name = ACTION_HEADER, required = false) @Nullable String header) {
+        requireActions(header);
         component(path);
         if (!Shop.ASYNC_COMPONENTS.contains(path)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'" + path
@@ -188,8 +196,9 @@ class ShopController {
      * in start order, which is the whole tree afresh.
      */
     @PostMapping("/children/restart")
-    ResponseEntity<Map<String, Object>> restart(@RequestParam String path) {
-        requireActions();
+    ResponseEntity<Map<String, Object>> restart(@RequestParam String path,
+            @RequestHeader(name = ACTION_HEADER, required = false) @Nullable String header) {
+        requireActions(header);
         if (path.equals(Shop.ROOT)) {
             List<String> restarted = new ArrayList<>();
             for (ChildSnapshot child : shop.snapshot().children()) {
@@ -198,6 +207,8 @@ class ShopController {
                     restarted.add(child.path());
                 } catch (IllegalArgumentException e) {
                     // removed meanwhile: nothing to restart
+                } catch (IllegalStateException e) {
+                    throw new ResponseStatusException(HttpStatus.CONFLICT, "the tree has ended; restart the application");
                 }
             }
             return ResponseEntity.accepted().body(Map.of("path", path, "restarted", restarted));
@@ -214,20 +225,33 @@ class ShopController {
             supervisor.restartChild(name); // begins now; its events tell the outcome
         } catch (IllegalArgumentException e) {
             throw new NoSuchComponentException(path);
+        } catch (IllegalStateException e) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "the supervisor of '" + path + "' has ended");
         }
         return ResponseEntity.accepted().body(Map.of("path", path, "restarted", List.of(path)));
     }
 
     @PostMapping("/faults/pricing-outage")
-    Map<String, Boolean> pricingOutage(@RequestParam boolean down) {
-        requireActions();
+    Map<String, Boolean> pricingOutage(@RequestParam boolean down,
+            @RequestHeader(name = ACTION_HEADER, required = false) @Nullable String header) {
+        requireActions(header);
         shop.faults().pricingOutage(down);
         return Map.of("pricingOutage", down);
     }
 
-    private void requireActions() {
+    /**
+     * Actions need {@code reactor-supervisor.dashboard.actions-enabled} and the page's
+     * {@value #ACTION_HEADER} header. A browser sends a custom header cross-origin only after a
+     * CORS preflight, which this application does not allow, so another site's page cannot make
+     * an operator's browser crash the tree (a plain form POST cannot carry it).
+     */
+    private void requireActions(@Nullable String header) {
         if (!actions.actionsEnabled()) {
             throw new ActionsDisabledException();
+        }
+        if (!ACTION_HEADER_VALUE.equals(header)) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "an action needs the header " + ACTION_HEADER
+                    + ": " + ACTION_HEADER_VALUE + ", which the dashboard's page sends");
         }
     }
 
@@ -263,7 +287,8 @@ class ShopController {
         private static final long serialVersionUID = 1L;
 
         NoSuchComponentException(String path) {
-            super("no component or supervisor '" + path + "' in the shop", null, false, false);
+            super("no component or supervisor '" + (path.length() > MAX_ECHOED_PATH
+                    ? path.substring(0, MAX_ECHOED_PATH) + "..." : path) + "' in the shop", null, false, false);
         }
     }
 }

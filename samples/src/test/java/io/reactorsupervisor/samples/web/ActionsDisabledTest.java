@@ -48,7 +48,7 @@ class ActionsDisabledTest {
         for (String uri : List.of("/api/components/crash?path=" + Shop.STORE, "/api/components/hang?path=" + Shop.STORE,
                 "/api/children/restart?path=" + Shop.STORE, "/api/children/restart?path=" + Shop.ROOT,
                 "/api/faults/pricing-outage?down=true", "/api/components/crash?path=shop/nothing")) {
-            client.post().uri(uri).exchange()
+            client.post().uri(uri).header(ShopController.ACTION_HEADER, ShopController.ACTION_HEADER_VALUE).exchange()
                     .expectStatus().isForbidden()
                     .expectBody()
                     .jsonPath("$.problem").isEqualTo("actions-disabled")

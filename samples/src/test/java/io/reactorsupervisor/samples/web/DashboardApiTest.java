@@ -11,6 +11,7 @@ import io.reactorsupervisor.ComponentState;
 import io.reactorsupervisor.Directive;
 import io.reactorsupervisor.SupervisionEvent;
 import io.reactorsupervisor.samples.shop.Shop;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -28,6 +29,12 @@ class DashboardApiTest {
 
     @Autowired
     WebTestClient client;
+
+    /** The page sends it with every action; without it the server refuses them (see actionsNeedThePagesHeader). */
+    @BeforeEach
+    void asThePage() {
+        client = client.mutate().defaultHeader(ShopController.ACTION_HEADER, ShopController.ACTION_HEADER_VALUE).build();
+    }
 
     @Autowired
     Shop shop;
@@ -374,6 +381,39 @@ class DashboardApiTest {
                 .exchange()
                 .expectBody()
                 .jsonPath("$.components.shopReadiness.status").isEqualTo("UP"));
+    }
+
+    @Test
+    void actionsNeedThePagesHeaderWhichAnotherSiteCannotSend() {
+        WebTestClient plain = client.mutate().defaultHeaders(h -> h.remove(ShopController.ACTION_HEADER)).build();
+        long restarts = stats(Shop.STORE).restarts();
+        for (String uri : java.util.List.of("/api/components/crash?path=" + Shop.STORE,
+                "/api/children/restart?path=" + Shop.STORE, "/api/faults/pricing-outage?down=true")) {
+            plain.post().uri(uri).exchange()
+                    .expectStatus().isForbidden()
+                    .expectBody().jsonPath("$.detail").isEqualTo(
+                            "an action needs the header X-Dashboard-Action: confirmed, which the dashboard's page sends");
+        }
+        assertThat(shop.faults().pricingDown()).isFalse();
+        assertThat(stats(Shop.STORE).restarts()).isEqualTo(restarts);
+
+        // a browser asks before it sends the header cross-origin, and is not allowed
+        plain.options().uri("/api/components/crash?path=" + Shop.STORE)
+                .header(HttpHeaders.ORIGIN, "https://elsewhere.example")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, ShopController.ACTION_HEADER)
+                .exchange()
+                .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
+                .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS);
+    }
+
+    @Test
+    void anUnknownPathIsRepeatedOnlyInPart() {
+        String path = "shop/" + "x".repeat(3_000); // Netty refuses a request line over 4 KiB (414) before the controller
+        client.post().uri("/api/components/crash?path=" + path).exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.detail").isEqualTo("no component or supervisor '" + path.substring(0, 200)
+                        + "...' in the shop");
     }
 
     /** How many the rates add up to over the charts' window: rate times step, summed. */
