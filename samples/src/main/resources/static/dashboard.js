@@ -12,6 +12,7 @@ const KINDS = ['Started', 'Crashed', 'Restarting', 'Restarted', 'HealthCheckFail
 const SERIES_COLORS = ['#1a73e8', '#d93025', '#188038', '#e37400', '#9334e6', '#007b83', '#b3261e', '#5f6368'];
 const MAX_EVENTS = 300;
 const MAX_DEAD_LETTERS = 50;
+const WINDOW_SECONDS = 300; // as the server's history
 // every action carries it; another site's page cannot send it without a CORS preflight, which the server refuses
 const ACTION_HEADERS = {'X-Dashboard-Action': 'confirmed'};
 
@@ -219,7 +220,9 @@ function drawChart(figureEl, times, components, byPath) {
   if (!chart) {
     const opts = {
       width: Math.max(plotEl.clientWidth, 200), height: 150,
-      scales: {x: {time: true}, y: {range: (u, min, max) => [0, Math.max(max, 1)]}},
+      // the whole window, even before it has filled: the newest sample at the right edge
+      scales: {x: {time: true, range: (u, min, max) => [max - WINDOW_SECONDS, max]},
+        y: {range: (u, min, max) => [0, Math.max(max, 1)]}},
       axes: [{}, {size: 40}],
       legend: {live: false},
       series: [{}, ...components.map((p, i) => ({
