@@ -127,10 +127,14 @@ function update(li, node) {
   if (node.kind !== 'component') return;
   const limit = node.restartLimit;
   const used = node.restartsInWindow;
-  q('window').textContent = limit ? used + ' / ' + limit.maxRestarts + ' in ' + seconds(limit.withinMillis) : 'unlimited';
+  // a FAILED component reached its limit: its supervisor gave up on it, whatever the window holds now
+  const gaveUp = node.state === 'FAILED' && limit;
+  q('window').textContent = !limit ? 'unlimited' : gaveUp
+    ? 'limit reached (' + limit.maxRestarts + ' in ' + seconds(limit.withinMillis) + ')'
+    : used + ' / ' + limit.maxRestarts + ' in ' + seconds(limit.withinMillis);
   const wm = q('window-meter');
   wm.max = limit ? limit.maxRestarts : 1;
-  wm.value = limit ? used : 0;
+  wm.value = !limit ? 0 : gaveUp ? limit.maxRestarts : used;
   wm.hidden = !limit;
   const capacity = node.mailboxCapacity;
   q('mailbox').textContent = node.mailboxDepth + (capacity ? ' / ' + capacity : ' (unbounded)');
