@@ -217,8 +217,8 @@ class DashboardBrowserTest {
     }
 
     /**
-     * The page as the test left it, for the README: {@code target/dashboard.png}, copied to
-     * {@code docs/dashboard.png} by hand when the page changes.
+     * The page as the test left it, in {@code target/dashboard.png}: what the browser saw, to look
+     * at after a run (the README's screenshot comes from {@link DashboardScreenshot}).
      */
     private static void screenshot() throws IOException {
         Path png = Paths.get("target", "dashboard.png");
