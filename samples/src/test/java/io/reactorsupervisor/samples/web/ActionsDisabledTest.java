@@ -2,12 +2,20 @@ package io.reactorsupervisor.samples.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 
 import io.reactorsupervisor.samples.shop.Shop;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -27,6 +35,9 @@ class ActionsDisabledTest {
 
     @Autowired
     Shop shop;
+
+    @LocalServerPort
+    int port;
 
     @Test
     void theActionsAreOffByDefault() {
@@ -66,5 +77,21 @@ class ActionsDisabledTest {
         client.get().uri("/api/tree").exchange().expectStatus().isOk();
         client.get().uri("/api/metrics").exchange().expectStatus().isOk();
         client.get().uri("/api/dead-letters").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void thePageSaysReadOnlyAndDisablesEveryAction() throws IOException {
+        HeadlessChromium.requireInstalled("the read-only page's browser test");
+        try (HeadlessChromium chromium = HeadlessChromium.start(1400, 1000)) {
+            WebDriver driver = chromium.driver;
+            driver.get("http://localhost:" + port + "/");
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(25));
+            wait.until(ExpectedConditions.textToBe(By.cssSelector("li[data-path='" + Shop.STORE + "'] > .node .state"),
+                    "RUNNING"));
+            assertThat(driver.findElement(By.id("actions-mode")).getText()).isEqualTo("read-only");
+            List<WebElement> actions = driver.findElements(By.cssSelector("button.action"));
+            // crash and restart on the 5 components, hang on 3, restart on the 2 supervisors, the outage switch
+            assertThat(actions).hasSize(5 * 2 + 3 + 2 + 1).noneMatch(WebElement::isEnabled);
+        }
     }
 }

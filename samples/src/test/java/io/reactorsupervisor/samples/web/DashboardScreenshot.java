@@ -1,6 +1,5 @@
 package io.reactorsupervisor.samples.web;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -10,9 +9,7 @@ import io.reactorsupervisor.samples.shop.Shop;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.SpringApplication;
@@ -29,7 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  *     -Dexec.mainClass=io.reactorsupervisor.samples.web.DashboardScreenshot -Dexec.args=docs/dashboard.png
  * </pre>
  *
- * Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver}, as the browser test does.
+ * Needs Chromium and chromedriver, as the browser test does ({@link HeadlessChromium}).
  */
 public final class DashboardScreenshot {
 
@@ -45,15 +42,8 @@ public final class DashboardScreenshot {
         ConfigurableApplicationContext app = SpringApplication.run(DashboardApplication.class, "--server.port=0",
                 "--dashboard.feed-interval=200ms", "--logging.level.root=WARN",
                 "--logging.level.io.reactorsupervisor.Supervisor=OFF");
-        Path profile = Files.createTempDirectory("dashboard-screenshot-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1900", "--user-data-dir=" + profile);
-        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
-        ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build(), options);
+        HeadlessChromium chromium = HeadlessChromium.start(1400, 1900);
+        WebDriver driver = chromium.driver;
         try {
             Shop shop = app.getBean(Shop.class);
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
@@ -76,7 +66,7 @@ public final class DashboardScreenshot {
             Files.write(png, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
             System.out.println("wrote " + png.toAbsolutePath());
         } finally {
-            driver.quit();
+            chromium.close();
             app.close();
         }
     }
