@@ -3,7 +3,7 @@
 //   GET /api/config        whether the actions are enabled (the server refuses them otherwise)
 //   GET /api/tree          the tree, re-read on every event and once a second
 //   GET /api/events        Server-Sent Events: the recent ones first, then live
-//   GET /api/metrics       per-second rates of the tree's counters, read once a second
+//   GET /api/metrics       per-second rates of the tree's counters: all kept, then each second the new ones
 //   GET /api/dead-letters  the last dead letters, re-read when one arrives
 'use strict';
 
@@ -199,16 +199,46 @@ function showOrders(shop) {
 
 // ------------------------------------------------------------------ the charts
 
+// the samples the charts show, kept here: each second the page asks only for the new ones
+const history = {times: [], components: [], series: {}};
+
 async function refreshCharts() {
   try {
-    const res = await fetch('/api/metrics', {cache: 'no-store'});
+    const last = history.times.length ? history.times[history.times.length - 1] : null;
+    const res = await fetch('/api/metrics' + (last === null ? '' : '?since=' + last), {cache: 'no-store'});
     if (!res.ok) return;
-    const m = await res.json();
+    append(await res.json());
     for (const figureEl of document.querySelectorAll('figure.chart')) {
-      drawChart(figureEl, m.times, m.components, m.series[figureEl.dataset.series] || {});
+      drawChart(figureEl, history.times, history.components, history.series[figureEl.dataset.series] || {});
     }
   } catch (e) {
     // the next tick tries again
+  }
+}
+
+/** Appends new samples; a component new to the page gets zeros before; samples older than the window drop out. */
+function append(m) {
+  const before = history.times.length;
+  history.times.push(...m.times);
+  for (const p of m.components) {
+    if (!history.components.includes(p)) history.components.push(p);
+  }
+  history.components.sort();
+  for (const [name, byPath] of Object.entries(m.series)) {
+    const mine = history.series[name] || (history.series[name] = {});
+    for (const p of history.components) {
+      const values = mine[p] || (mine[p] = new Array(before).fill(0));
+      values.push(...(byPath[p] || new Array(m.times.length).fill(0)));
+    }
+  }
+  const newest = history.times[history.times.length - 1];
+  let drop = 0;
+  while (drop < history.times.length && history.times[drop] <= newest - WINDOW_SECONDS) drop++;
+  if (drop > 0) {
+    history.times.splice(0, drop);
+    for (const byPath of Object.values(history.series)) {
+      for (const values of Object.values(byPath)) values.splice(0, drop);
+    }
   }
 }
 
@@ -233,7 +263,7 @@ function drawChart(figureEl, times, components, byPath) {
         label: p.substring(p.lastIndexOf('/') + 1), stroke: SERIES_COLORS[i % SERIES_COLORS.length], width: 1.5,
         value: (u, v) => v == null ? '-' : v.toFixed(2)}))],
     };
-    chart = {plot: new uPlot(opts, data, plotEl), components};
+    chart = {plot: new uPlot(opts, data, plotEl), components: [...components]};
     charts.set(name, chart);
   } else {
     chart.plot.setData(data);

@@ -147,7 +147,23 @@ final class MetricsHistory implements AutoCloseable {
     }
 
     /** @return the samples kept, as the page's charts read them */
-    synchronized MetricsView view() {
+    MetricsView view() {
+        return view(Double.NEGATIVE_INFINITY);
+    }
+
+    /**
+     * @param since only the samples taken after this time, in seconds since the epoch: a page
+     *     that has the earlier ones asks for the new ones only
+     * @return those samples, for every component known
+     */
+    synchronized MetricsView view(double since) {
+        int skip = 0;
+        for (double t : times) {
+            if (t > since) {
+                break;
+            }
+            skip++;
+        }
         TreeSet<String> components = new TreeSet<>();
         rates.values().forEach(bySeries -> components.addAll(bySeries.keySet()));
         Map<String, Map<String, List<Double>>> series = new LinkedHashMap<>();
@@ -155,15 +171,19 @@ final class MetricsHistory implements AutoCloseable {
             Map<String, List<Double>> byPath = new LinkedHashMap<>();
             for (String path : components) {
                 ArrayDeque<Double> r = rates.get(name).get(path);
-                List<Double> values = new ArrayList<>(times.size());
+                List<Double> values = new ArrayList<>(times.size() - skip);
+                int i = 0;
                 for (double v : r == null ? zeros(times.size()) : r) {
-                    values.add(Math.round(v * 1000) / 1000.0); // a thousandth per second is enough for a chart
+                    if (i++ >= skip) {
+                        values.add(Math.round(v * 1000) / 1000.0); // a thousandth per second is enough for a chart
+                    }
                 }
                 byPath.put(path, values);
             }
             series.put(name, byPath);
         }
-        return new MetricsView(new ArrayList<>(times), new ArrayList<>(components), series);
+        List<Double> kept = new ArrayList<>(times).subList(skip, times.size());
+        return new MetricsView(new ArrayList<>(kept), new ArrayList<>(components), series);
     }
 
     @Override

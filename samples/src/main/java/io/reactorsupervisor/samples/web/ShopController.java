@@ -77,10 +77,22 @@ class ShopController {
         return TreeView.of(shop.snapshot(), Shop.ASYNC_COMPONENTS, details);
     }
 
-    /** The charts' data: per-second rates of handled messages, crashes, restarts and dead letters, per component. */
+    /**
+     * The charts' data: per-second rates of handled messages, crashes, restarts and dead letters,
+     * per component.
+     *
+     * @param since only the samples after this time (seconds since the epoch, as the response's
+     *     {@code times}); all kept when absent. The page asks for the new ones each second.
+     */
     @GetMapping("/metrics")
-    MetricsView metrics() {
-        return metrics.view();
+    MetricsView metrics(@RequestParam(required = false) @Nullable Double since) {
+        if (since == null) {
+            return metrics.view();
+        }
+        if (since.isNaN()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "since must be a time in seconds, but was NaN");
+        }
+        return metrics.view(since);
     }
 
     /**

@@ -282,7 +282,19 @@ class DashboardApiTest {
             assertThat(m.series().get("crashes").get(Shop.PRICING)).hasSameSizeAs(m.times());
             assertThat(count(m, "crashes", Shop.PRICING)).isGreaterThanOrEqualTo(1);
             assertThat(count(m, "restarts", Shop.PRICING)).isGreaterThanOrEqualTo(1);
+            // what the page asks each second: the samples after the last it has
+            double last = m.times().get(m.times().size() - 1);
+            MetricsView newer = client.get().uri("/api/metrics?since=" + m.times().get(m.times().size() - 2))
+                    .exchange().expectStatus().isOk()
+                    .expectBody(MetricsView.class).returnResult().getResponseBody();
+            assertThat(newer).isNotNull();
+            assertThat(newer.times()).startsWith(last);
+            assertThat(newer.series().get("crashes").get(Shop.PRICING)).hasSameSizeAs(newer.times());
         });
+        client.get().uri("/api/metrics?since=NaN").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").isEqualTo("since must be a time in seconds, but was NaN");
+        client.get().uri("/api/metrics?since=soon").exchange().expectStatus().isBadRequest();
     }
 
     @Test

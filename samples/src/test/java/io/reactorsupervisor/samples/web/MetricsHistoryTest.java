@@ -153,6 +153,27 @@ class MetricsHistoryTest {
     }
 
     @Test
+    void aViewSinceATimeHasTheLaterSamplesOnlyForEveryComponent() {
+        AtomicLong a = counter(SupervisorMetrics.HANDLED, "shop/a");
+        MetricsHistory history = new MetricsHistory(registry, 10);
+        for (int i = 0; i <= 4; i++) {
+            a.set(i * 2L);
+            history.sample(i * 1_000L);
+        }
+        counter(SupervisorMetrics.HANDLED, "shop/b").set(5);
+        history.sample(5_000);
+
+        MetricsView since = history.view(3.0);
+        assertThat(since.times()).containsExactly(4.0, 5.0);
+        assertThat(since.components()).containsExactly("shop/a", "shop/b");
+        assertThat(since.series().get("handled").get("shop/a")).containsExactly(2.0, 0.0);
+        assertThat(since.series().get("handled").get("shop/b")).containsExactly(0.0, 5.0);
+        assertThat(history.view(5.0).times()).isEmpty();
+        assertThat(history.view(5.0).series().get("handled").get("shop/a")).isEmpty();
+        assertThat(history.view(Double.NEGATIVE_INFINITY)).isEqualTo(history.view());
+    }
+
+    @Test
     void aCapacityBelowTwoIsRefused() {
         assertThatThrownBy(() -> new MetricsHistory(registry, 1))
                 .isInstanceOf(IllegalArgumentException.class)
