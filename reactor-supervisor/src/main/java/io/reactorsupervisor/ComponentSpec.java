@@ -231,6 +231,37 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         return blocking ? Schedulers.boundedElastic() : Schedulers.parallel();
     }
 
+    /**
+     * A builder holding everything of this spec (state factory, handler, restart strategy,
+     * limit, policy, mailbox, health check, processing timeout, failure rules, describer,
+     * scheduler), so that a copy with a few values changed can be built, as configuration
+     * does (the Spring Boot starter's per-component overrides). This spec is not changed.
+     *
+     * @return a new builder; its state type is erased to {@code Object}
+     */
+    @SuppressWarnings("unchecked")
+    public Builder<M, R, Object> toBuilder() {
+        Builder<M, R, Object> b = new Builder<>(name);
+        b.stateFactory = stateFactory;
+        b.asyncHandler = (BiFunction<Object, ? super M, ? extends Mono<? extends R>>) (BiFunction<?, ?, ?>) asyncHandler;
+        b.syncHandler = (BiFunction<Object, ? super M, ? extends R>) (BiFunction<?, ?, ?>) syncHandler;
+        b.restartStrategy = restartStrategy;
+        b.restartLimit = restartLimit;
+        b.restartPolicy = restartPolicy;
+        b.mailbox = mailbox;
+        b.redeliveries = redeliveries;
+        b.healthCheck = healthCheck;
+        b.healthProbe = healthProbe;
+        b.processingTimeout = processingTimeout;
+        b.processingTimeoutDirective = processingTimeoutDirective;
+        b.failureRules.addAll(failureRules);
+        b.readinessThreshold = readinessThreshold;
+        b.messageDescriber = (Function<? super M, String>) (Function<?, ?>) messageDescriber;
+        b.scheduler = scheduler;
+        b.blocking = blocking;
+        return b;
+    }
+
     @Override
     public String toString() {
         return "ComponentSpec[" + name + ", " + restartStrategy + ", " + restartLimit + ", " + restartPolicy + ", "

@@ -1,0 +1,33 @@
+package io.reactorsupervisor.spring;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** Checks and conversions that name the configuration key at fault. */
+final class Keys {
+
+    private Keys() {
+    }
+
+    static void positive(Duration value, String key) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(key + " must be positive, was " + value);
+        }
+    }
+
+    static <T> T require(T value, String key, String why) {
+        if (value == null) {
+            throw new IllegalArgumentException(key + " is required " + why);
+        }
+        return value;
+    }
+
+    /** Runs a library factory, naming the key in what it refuses. */
+    static <T> T apply(String key, Supplier<T> factory) {
+        try {
+            return factory.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.reactorsupervisor.spring;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import io.reactorsupervisor.RestartPolicy;
+import io.reactorsupervisor.SupervisionStrategy;
+
+/**
+ * The configuration of the supervision tree under {@code reactor-supervisor}: the root,
+ * settings for every component ({@code defaults}) and per-component overrides by path
+ * ({@code components.<path>}), the way {@code resilience4j.circuitbreaker.instances.<name>}
+ * works. Precedence: the spec as the application built it, then {@code defaults}, then
+ * {@code components.<path>}; only the keys given change anything.
+ *
+ * <pre>
+ * reactor-supervisor:
+ *   root:
+ *     strategy: one-for-one
+ *   defaults:
+ *     restart: { strategy: exponential-backoff, initial: 100ms, max: 10s }
+ *     limit: { max-restarts: 5, within: 1m }
+ *   components:
+ *     "[shop/billing]":
+ *       mailbox: { capacity: 500 }
+ * </pre>
+ *
+ * @param enabled whether the starter builds and starts a tree
+ * @param root the root supervisor
+ * @param defaults settings applied to every component of the tree (not to supervisors)
+ * @param components settings applied to one child, by its path below the root ({@code billing},
+ *     {@code shop/billing}; write a path with '/' as {@code "[shop/billing]"} in YAML)
+ * @param startupTimeout how long the context waits for the tree's children to start
+ * @param shutdownDeadline the tree's shutdown deadline; by default
+ *     {@code spring.lifecycle.timeout-per-shutdown-phase}
+ * @param recentEvents how many recent events and dead letters the {@code supervision} endpoint keeps
+ */
+@ConfigurationProperties("reactor-supervisor")
+public record SupervisorProperties(@DefaultValue("true") boolean enabled, @DefaultValue Root root,
+        @DefaultValue Settings defaults, @Nullable Map<String, Settings> components,
+        @DefaultValue("30s") Duration startupTimeout, @Nullable Duration shutdownDeadline,
+        @DefaultValue("100") int recentEvents) {
+
+    /** The most events the endpoint can be asked to keep. */
+    public static final int MAX_RECENT_EVENTS = 100_000;
+
+    /**
+     * Checks the values that need no other value.
+     *
+     * @throws IllegalArgumentException naming the key of a value out of range
+     */
+    public SupervisorProperties {
+        components = components == null ? Map.of() : Map.copyOf(new TreeMap<>(components));
+        Keys.positive(startupTimeout, "reactor-supervisor.startup-timeout");
+        if (shutdownDeadline != null) {
+            Keys.positive(shutdownDeadline, "reactor-supervisor.shutdown-deadline");
+        }
+        if (recentEvents < 0 || recentEvents > MAX_RECENT_EVENTS) {
+            throw new IllegalArgumentException("reactor-supervisor.recent-events must be between 0 and "
+                    + MAX_RECENT_EVENTS + ", was " + recentEvents);
+        }
+    }
+
+    /**
+     * The root supervisor.
+     *
+     * @param name the root's name
+     * @param strategy how the root restarts its children
+     * @param intensity the root's restart intensity across all its children; the library's default when absent
+     * @param escalateOnFailure whether the root fails when a child gives up (then the tree terminates, health is
+     *     DOWN and liveness BROKEN), instead of carrying on without it
+     */
+    public record Root(@DefaultValue("root") String name, @DefaultValue("one-for-one") SupervisionStrategy strategy,
+            @Nullable Limit intensity, @DefaultValue("false") boolean escalateOnFailure) {
+    }
+
+    /**
+     * Settings of a component (or, for {@code restart}, {@code limit} and {@code policy}, a
+     * supervisor); each absent key leaves the spec's value.
+     *
+     * @param restart the restart strategy
+     * @param limit the restart limit
+     * @param policy when the child is restarted: {@code permanent}, {@code transient}, {@code temporary}
+     * @param mailbox the mailbox
+     * @param healthCheck the health check
+     * @param processingTimeout the longest a message may be handled before it counts as a crash
+     */
+    public record Settings(@Nullable Restart restart, @Nullable Limit limit, @Nullable RestartPolicy policy,
+            @Nullable MailboxSettings mailbox, @Nullable HealthCheckSettings healthCheck,
+            @Nullable Duration processingTimeout) {
+
+        /** Whether only the keys a supervisor has (restart, limit, policy) are given. */
+        boolean supervisorOnly() {
+            return mailbox == null && healthCheck == null && processingTimeout == null;
+        }
+    }
+
+    /**
+     * A restart strategy. {@code immediate} needs nothing; {@code delayed} needs {@code delay};
+     * {@code exponential-backoff} needs {@code initial} and {@code max}.
+     *
+     * @param strategy which strategy
+     * @param delay the delay before each restart ({@code delayed})
+     * @param initial the first delay ({@code exponential-backoff})
+     * @param max the longest delay ({@code exponential-backoff})
+     * @param multiplier the factor between delays ({@code exponential-backoff}, default 2)
+     * @param jitter the share of random jitter, 0 to 1 ({@code exponential-backoff})
+     * @param resetAfter the running time without crash after which the backoff starts over
+     */
+    public record Restart(Kind strategy, @Nullable Duration delay, @Nullable Duration initial,
+            @Nullable Duration max, @Nullable Double multiplier, @Nullable Double jitter,
+            @Nullable Duration resetAfter) {
+    }
+
+    /** The restart strategies configuration can name. */
+    public enum Kind {
+        /** Restart at once. */
+        IMMEDIATE,
+        /** Wait a fixed delay before each restart. */
+        DELAYED,
+        /** Wait a growing delay before each restart. */
+        EXPONENTIAL_BACKOFF
+    }
+
+    /**
+     * A restart limit: at most {@code max-restarts} within {@code within}, or {@code unlimited}.
+     *
+     * @param maxRestarts the most restarts within the window
+     * @param within the sliding window
+     * @param unlimited whether restarts are unlimited (then the other two must be absent)
+     */
+    public record Limit(@Nullable Integer maxRestarts, @Nullable Duration within,
+            @DefaultValue("false") boolean unlimited) {
+    }
+
+    /**
+     * A mailbox: bounded to {@code capacity} messages, or {@code unbounded}.
+     *
+     * @param capacity the most messages it holds
+     * @param unbounded whether it has no bound (then capacity must be absent)
+     */
+    public record MailboxSettings(@Nullable Integer capacity, @DefaultValue("false") boolean unbounded) {
+    }
+
+    /**
+     * A health check.
+     *
+     * @param interval how often the component is checked
+     * @param timeout how long a check or a message may take before it counts as a failure
+     * @param unhealthyAfter how many failed checks in a row make the component a crash
+     */
+    public record HealthCheckSettings(@Nullable Duration interval, @Nullable Duration timeout, @Nullable Integer unhealthyAfter) {
+    }
+}
