@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.micrometer.SupervisorMetrics;
 import io.reactorsupervisor.samples.shop.Faults;
 import io.reactorsupervisor.samples.shop.Shop;
@@ -14,7 +15,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Schedulers;
 
-/** The supervised shop as a bean: started with the application, shut down gracefully with it. */
+/**
+ * The supervised shop as beans. Its root is the application's {@link Supervisor} bean, so the
+ * Reactor Supervisor starter adopts it: the starter waits for it at startup, drains it after the
+ * web server has stopped taking requests ({@code spring.lifecycle.timeout-per-shutdown-phase}),
+ * reports it in {@code /actuator/health} ({@code reactorSupervisor}), turns liveness BROKEN if
+ * it ends while the application runs, and serves {@code /actuator/supervision}. The shop builds
+ * its tree itself (its components are wired to each other once it runs), so the starter's
+ * {@code reactor-supervisor.defaults} and {@code components} overrides do not apply to it.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({DashboardProperties.class, ActionsProperties.class})
 class ShopConfiguration {
@@ -29,16 +38,27 @@ class ShopConfiguration {
         return new Faults();
     }
 
-    /** Closed (a graceful shutdown of the tree, 5 s to drain) when the application stops. */
+    /**
+     * The starter's lifecycle drains the tree first; closing the shop afterwards finds it ended.
+     * Closed (a graceful shutdown of the tree, 5 s to drain) if the starter is turned off.
+     */
     @Bean
     Shop shop(DashboardProperties properties, Faults faults) {
         return Shop.start(ShopSettings.dashboard().withIngestMailbox(properties.ingestMailbox()), faults);
     }
 
+    /** The tree the starter manages; the shop, not the context, closes it. */
+    @Bean(destroyMethod = "")
+    Supervisor shopRoot(Shop shop) {
+        return shop.root();
+    }
+
     /**
      * The shop's meters in the application's registry (scraped at {@code /actuator/prometheus}),
      * and an observation of each ask and handling in the application's observation registry.
-     * Closed before the shop: its meters are removed.
+     * Closed before the shop: its meters are removed. The starter's own binding is off
+     * ({@code reactor-supervisor.metrics.enabled=false}): it adds neither the {@code app} tag
+     * nor the observations.
      */
     @Bean
     SupervisorMetrics.Binding shopMetrics(Shop shop, MeterRegistry meterRegistry,

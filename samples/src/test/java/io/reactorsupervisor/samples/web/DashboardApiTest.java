@@ -388,7 +388,9 @@ class DashboardApiTest {
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")
-                .jsonPath("$.components.shopTree.details.state").isEqualTo("RUNNING");
+                .jsonPath("$.components.livenessState.status").isEqualTo("UP")
+                .jsonPath("$.components.reactorSupervisor.details.root").isEqualTo(Shop.ROOT)
+                .jsonPath("$.components.reactorSupervisor.details.state").isEqualTo("RUNNING");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> client.get().uri("/actuator/health/readiness")
                 .exchange()
                 .expectBody()

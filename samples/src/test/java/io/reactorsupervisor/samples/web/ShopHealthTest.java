@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
-/** The tree in Actuator's liveness and readiness groups, as Kubernetes' probes read them. */
+/** The children's readiness in Actuator's readiness group, as Kubernetes' readiness probe reads it. */
 class ShopHealthTest {
 
     private final Shop shop = Shop.start(ShopSettings.dashboard(), new Faults());
@@ -23,21 +23,6 @@ class ShopHealthTest {
     @AfterEach
     void shutDown() {
         shop.close();
-    }
-
-    @Test
-    void livenessIsUpWhileTheRootRunsAndDownOnceItHasEnded() {
-        Health running = health.shopTreeHealthIndicator(shop).health();
-        assertThat(running).isNotNull();
-        assertThat(running.getStatus()).isEqualTo(Status.UP);
-        assertThat(running.getDetails()).isEqualTo(Map.of("root", Shop.ROOT, "state", "RUNNING"));
-
-        shop.shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
-
-        Health ended = health.shopTreeHealthIndicator(shop).health();
-        assertThat(ended).isNotNull();
-        assertThat(ended.getStatus()).isEqualTo(Status.DOWN);
-        assertThat(ended.getDetails()).containsEntry("state", "STOPPED");
     }
 
     @Test
