@@ -11,6 +11,7 @@ import io.reactorsupervisor.ComponentState;
 import io.reactorsupervisor.Directive;
 import io.reactorsupervisor.SupervisionEvent;
 import io.reactorsupervisor.samples.shop.Shop;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +32,17 @@ class DashboardApiTest {
     WebTestClient client;
 
     /** The page sends it with every action; without it the server refuses them (see actionsNeedThePagesHeader). */
+    /**
+     * The tests share one application: each leaves every component running (a crash or a root
+     * restart takes a restart delay to settle), so that the next one, here or in another class
+     * of the same context, starts from a calm shop.
+     */
+    @AfterEach
+    void settled() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> Shop.COMPONENTS.stream()
+                .allMatch(p -> shop.component(p).state() == ComponentState.RUNNING));
+    }
+
     @BeforeEach
     void asThePage() {
         client = client.mutate().defaultHeader(ShopController.ACTION_HEADER, ShopController.ACTION_HEADER_VALUE).build();
