@@ -6,37 +6,29 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.reactorsupervisor.ChildSpec;
 import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.SupervisorSpec;
-import io.reactorsupervisor.micrometer.SupervisorMetrics;
 
 /**
  * Builds, starts and stops a supervision tree from the application's {@code ComponentSpec}
  * and {@code SupervisorSpec} beans (children of a root named by {@code reactor-supervisor.root.name},
  * in bean order), its {@link SupervisorCustomizer}s and {@link SupervisorProperties}; adds a
- * health indicator ({@code reactorSupervisor}), liveness/readiness events, the
- * {@code supervision} endpoint and Micrometer metrics when their classes and beans are
- * present. An application's own {@code Supervisor} bean replaces the tree the starter builds.
+ * liveness/readiness events and the recent events; {@link SupervisorActuatorAutoConfiguration}
+ * adds health, the endpoint and metrics. An application's own {@code Supervisor} bean replaces the tree the starter builds.
  */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@AutoConfiguration
 @ConditionalOnClass(Supervisor.class)
 @ConditionalOnBooleanProperty(name = "reactor-supervisor.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SupervisorProperties.class)
@@ -124,8 +116,8 @@ public class ReactorSupervisorAutoConfiguration {
     }
 
     static Duration shutdownDeadline(SupervisorProperties properties, Environment environment) {
-        Duration phase = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class,
-                Duration.ofSeconds(30));
+        Duration phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+                .orElse(Duration.ofSeconds(30));
         Duration own = properties.shutdownDeadline();
         if (own == null) {
             return phase;
@@ -164,48 +156,5 @@ public class ReactorSupervisorAutoConfiguration {
     @ConditionalOnMissingBean
     public RecentEvents reactorSupervisorRecentEvents(Supervisor root, SupervisorProperties properties) {
         return new RecentEvents(root, properties.recentEvents());
-    }
-
-    /** The health indicator, when Spring Boot's health module is present. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-    @ConditionalOnSingleCandidate(Supervisor.class)
-    static class Health {
-
-        @Bean
-        @ConditionalOnEnabledHealthIndicator("reactor-supervisor")
-        @ConditionalOnMissingBean(name = "reactorSupervisorHealthIndicator")
-        SupervisorHealthIndicator reactorSupervisorHealthIndicator(Supervisor root) {
-            return new SupervisorHealthIndicator(root);
-        }
-    }
-
-    /** The endpoint, when Actuator is present and the endpoint available. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
-    @ConditionalOnSingleCandidate(Supervisor.class)
-    static class EndpointConfiguration {
-
-        @Bean
-        @ConditionalOnAvailableEndpoint(SupervisionEndpoint.class)
-        @ConditionalOnMissingBean
-        SupervisionEndpoint supervisionEndpoint(Supervisor root, RecentEvents recent, SupervisorProperties properties,
-                Environment environment) {
-            return new SupervisionEndpoint(root, recent, shutdownDeadline(properties, environment));
-        }
-    }
-
-    /** Metrics, when Micrometer, the binder module and a registry are present. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass({ MeterRegistry.class, SupervisorMetrics.class })
-    @ConditionalOnSingleCandidate(Supervisor.class)
-    static class Metrics {
-
-        @Bean(destroyMethod = "close")
-        @ConditionalOnBean(MeterRegistry.class)
-        @ConditionalOnBooleanProperty(name = "reactor-supervisor.metrics.enabled", matchIfMissing = true)
-        SupervisorMetrics.Binding reactorSupervisorMetrics(Supervisor root, MeterRegistry registry) {
-            return SupervisorMetrics.of(root).bindTo(registry);
-        }
     }
 }

@@ -52,6 +52,13 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
     /**
      * Checks the values that need no other value.
      *
+     * @param enabled whether the starter builds and starts a tree
+     * @param root the root supervisor
+     * @param defaults settings applied to every component
+     * @param components settings applied to one child, by its path below the root
+     * @param startupTimeout how long the context waits for the tree's children to start, positive
+     * @param shutdownDeadline the tree's shutdown deadline, positive when given
+     * @param recentEvents how many recent events the endpoint keeps, 0 to {@value #MAX_RECENT_EVENTS}
      * @throws IllegalArgumentException naming the key of a value out of range
      */
     public SupervisorProperties {

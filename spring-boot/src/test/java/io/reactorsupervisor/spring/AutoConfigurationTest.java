@@ -30,7 +30,8 @@ import io.reactorsupervisor.micrometer.SupervisorMetrics;
 class AutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(ReactorSupervisorAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(ReactorSupervisorAutoConfiguration.class,
+                    SupervisorActuatorAutoConfiguration.class));
 
     static ComponentSpec<String, String> echo(String name) {
         return ComponentSpec.<String, String, StringBuilder>named(name).state(StringBuilder::new)
@@ -51,11 +52,6 @@ class AutoConfigurationTest {
             return SupervisorSpec.named("shop").strategy(SupervisionStrategy.REST_FOR_ONE).child(echo("orders"))
                     .build();
         }
-    }
-
-    private static ComponentSpec<?, ?> specOf(Supervisor root, String path) {
-        // the running tree keeps no spec; the properties are checked through the root spec the starter builds
-        return null;
     }
 
     @Test
@@ -81,6 +77,121 @@ class AutoConfigurationTest {
         assertThat(spec.strategy()).isEqualTo(SupervisionStrategy.ONE_FOR_ALL);
         assertThat(spec.intensity()).isEqualTo(RestartLimit.of(3, Duration.ofSeconds(10)));
         assertThat(spec.escalates()).isTrue();
+    }
+
+    @Test
+    void customizersAddChildrenAfterTheSpecBeans() {
+        runner.withUserConfiguration(Specs.class)
+                .withBean("one", SupervisorCustomizer.class, () -> root -> root.child(echo("one")))
+                .withBean("two", SupervisorCustomizer.class, () -> root -> root.child(echo("two")))
+                .run(context -> assertThat(context.getBean(Supervisor.class).snapshot().children())
+                        .extracting(c -> c.name()).containsExactly("shop", "billing", "one", "two"));
+    }
+
+    @Test
+    void aSpecNestedInASupervisorBeanIsNotAddedTwice() {
+        ComponentSpec<String, String> orders = echo("orders");
+        runner.withBean("orders", ComponentSpec.class, () -> orders)
+                .withBean("shop", SupervisorSpec.class, () -> SupervisorSpec.named("shop").child(orders).build())
+                .run(context -> assertThat(context.getBean(Supervisor.class).snapshot().children())
+                        .extracting(c -> c.name()).containsExactly("shop"));
+    }
+
+    @Test
+    void disabledBuildsNothing() {
+        runner.withUserConfiguration(Specs.class).withPropertyValues("reactor-supervisor.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(Supervisor.class)
+                        .doesNotHaveBean(SupervisionLifecycle.class));
+    }
+
+    @Test
+    void anApplicationsOwnSupervisorReplacesTheTreeAndGetsTheRest() {
+        Supervisor own = Supervisor.named("own").child(echo("x")).start();
+        runner.withUserConfiguration(Specs.class).withBean(Supervisor.class, () -> own)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    assertThat(context.getBean(Supervisor.class)).isSameAs(own);
+                    assertThat(context).hasSingleBean(SupervisionLifecycle.class)
+                            .hasSingleBean(SupervisorHealthIndicator.class)
+                            .hasSingleBean(SupervisorMetricsBinder.class);
+                    assertThat(context.getBean(SupervisorMetricsBinder.class).binding()).isNotNull();
+                });
+        assertThat(own.snapshot().state()).isEqualTo(ComponentState.STOPPED);
+    }
+
+    @Test
+    void aBadValueFailsStartupNamingItsKey() {
+        runner.withUserConfiguration(Specs.class)
+                .withPropertyValues("reactor-supervisor.components.billing.mailbox.capacity=-3")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("reactor-supervisor.components[billing].mailbox.capacity"));
+        runner.withUserConfiguration(Specs.class)
+                .withPropertyValues("reactor-supervisor.defaults.mailbox.capacity=lots")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("reactor-supervisor.defaults.mailbox.capacity"));
+        runner.withUserConfiguration(Specs.class).withPropertyValues("reactor-supervisor.recent-events=-1")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("reactor-supervisor.recent-events"));
+        runner.withUserConfiguration(Specs.class).withPropertyValues("reactor-supervisor.shutdown-deadline=1m",
+                "spring.lifecycle.timeout-per-shutdown-phase=10s")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("reactor-supervisor.shutdown-deadline"));
+    }
+
+    @Test
+    void aChildThatCannotStartFailsStartup() {
+        ComponentSpec<String, String> broken = ComponentSpec.<String, String, Object>named("broken")
+                .state(() -> {
+                    throw new IllegalStateException("no database");
+                }).syncHandler((s, m) -> m).build();
+        runner.withBean("broken", ComponentSpec.class, () -> broken)
+                .run(context -> assertThat(context).hasFailed().getFailure().hasStackTraceContaining("no database"));
+    }
+
+    @Test
+    void closingTheContextShutsTheTreeDown() {
+        Supervisor[] root = new Supervisor[1];
+        runner.withUserConfiguration(Specs.class).run(context -> root[0] = context.getBean(Supervisor.class));
+        assertThat(root[0].snapshot().state()).isEqualTo(ComponentState.STOPPED);
+    }
+
+    @Test
+    void metricsAreBoundToTheApplicationsRegistry() {
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    context.getBean(Supervisor.class).<String, String>ref("billing").ask("a")
+                            .block(Duration.ofSeconds(5));
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.find(SupervisorMetrics.HANDLED).tag("component", "root/billing").functionCounter())
+                            .isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+                });
+    }
+
+    @Test
+    void eachOptionalPartHasItsCondition() {
+        runner.withUserConfiguration(Specs.class).run(context -> assertThat(context)
+                .hasSingleBean(SupervisorHealthIndicator.class)
+                .doesNotHaveBean(SupervisionEndpoint.class));
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("reactor-supervisor.metrics.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(SupervisorMetricsBinder.class));
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withClassLoader(new FilteredClassLoader(SupervisorMetrics.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SupervisorMetricsBinder.class));
+        runner.withUserConfiguration(Specs.class)
+                .run(context -> assertThat(context.getBean(SupervisorMetricsBinder.class).binding()).isNull());
+        runner.withUserConfiguration(Specs.class).withPropertyValues("management.health.reactor-supervisor.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(SupervisorHealthIndicator.class));
+        runner.withUserConfiguration(Specs.class)
+                .withClassLoader(new FilteredClassLoader("org.springframework.boot.health.contributor"))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SupervisorHealthIndicator.class));
+        runner.withUserConfiguration(Specs.class)
+                .withPropertyValues("management.endpoints.web.exposure.include=supervision")
+                .run(context -> assertThat(context).hasSingleBean(SupervisionEndpoint.class));
+        runner.withUserConfiguration(Specs.class)
+                .withPropertyValues("management.endpoints.web.exposure.include=supervision",
+                        "management.endpoint.supervision.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(SupervisionEndpoint.class));
     }
 
     static SupervisorProperties bind(String... pairs) {

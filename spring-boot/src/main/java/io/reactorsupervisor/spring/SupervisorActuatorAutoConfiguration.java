@@ -1,0 +1,80 @@
+package io.reactorsupervisor.spring;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.reactorsupervisor.Supervisor;
+
+/**
+ * The tree's health indicator ({@code reactorSupervisor}, switched off by
+ * {@code management.health.reactor-supervisor.enabled=false}), the {@code supervision}
+ * endpoint (when exposed) and its Micrometer metrics (when a {@code MeterRegistry} exists;
+ * {@code reactor-supervisor.metrics.enabled=false} switches them off), each when its classes
+ * are present. Runs after the tree's own auto-configuration and after Boot's metrics.
+ */
+@AutoConfiguration(after = ReactorSupervisorAutoConfiguration.class, afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnSingleCandidate(Supervisor.class)
+public class SupervisorActuatorAutoConfiguration {
+
+    /** Creates the auto-configuration (Spring does). */
+    public SupervisorActuatorAutoConfiguration() {
+    }
+
+    /** The health indicator, when Spring Boot's health module is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    static class Health {
+
+        @Bean
+        @ConditionalOnEnabledHealthIndicator("reactor-supervisor")
+        @ConditionalOnMissingBean(name = "reactorSupervisorHealthIndicator")
+        SupervisorHealthIndicator reactorSupervisorHealthIndicator(Supervisor root) {
+            return new SupervisorHealthIndicator(root);
+        }
+    }
+
+    /** The endpoint, when Actuator is present and the endpoint available. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+    static class EndpointConfiguration {
+
+        @Bean
+        @ConditionalOnAvailableEndpoint(SupervisionEndpoint.class)
+        @ConditionalOnMissingBean
+        SupervisionEndpoint supervisionEndpoint(Supervisor root, RecentEvents recent, SupervisorProperties properties,
+                Environment environment) {
+            return new SupervisionEndpoint(root, recent,
+                    ReactorSupervisorAutoConfiguration.shutdownDeadline(properties, environment));
+        }
+    }
+
+    /**
+     * Metrics, when Micrometer and the binder module are present: the tree is bound to the
+     * application's {@code MeterRegistry} (the unique or primary one) once every singleton exists,
+     * whichever auto-configuration defines the registry.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = { "io.micrometer.core.instrument.MeterRegistry",
+            "io.reactorsupervisor.micrometer.SupervisorMetrics" })
+    @ConditionalOnBooleanProperty(name = "reactor-supervisor.metrics.enabled", matchIfMissing = true)
+    static class Metrics {
+
+        @Bean
+        @ConditionalOnMissingBean
+        SupervisorMetricsBinder reactorSupervisorMetrics(Supervisor root, ObjectProvider<MeterRegistry> registry) {
+            return new SupervisorMetricsBinder(root, registry);
+        }
+    }
+}
