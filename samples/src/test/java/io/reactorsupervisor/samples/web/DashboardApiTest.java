@@ -410,6 +410,18 @@ class DashboardApiTest {
     }
 
     @Test
+    void theStartersEndpointShowsTheTreeAndRefusesWrites() {
+        client.get().uri("/actuator/supervision").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("\"" + Shop.INGEST + "\""));
+        long restarts = stats(Shop.STORE).restarts();
+        client.post().uri("/actuator/supervision/pipeline/store").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"action\":\"restart\"}").exchange()
+                .expectStatus().value(status -> assertThat(status).isIn(404, 405));
+        assertThat(stats(Shop.STORE).restarts()).isEqualTo(restarts);
+    }
+
+    @Test
     void actionsNeedThePagesHeaderWhichAnotherSiteCannotSend() {
         WebTestClient plain = client.mutate().defaultHeaders(h -> h.remove(ShopController.ACTION_HEADER)).build();
         long restarts = stats(Shop.STORE).restarts();
