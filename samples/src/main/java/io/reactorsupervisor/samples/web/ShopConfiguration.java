@@ -1,7 +1,10 @@
 package io.reactorsupervisor.samples.web;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.micrometer.SupervisorMetrics;
 import io.reactorsupervisor.samples.shop.Faults;
 import io.reactorsupervisor.samples.shop.Shop;
@@ -10,27 +13,52 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Schedulers;
 
-/** The supervised shop as a bean: started with the application, shut down gracefully with it. */
+/**
+ * The supervised shop as beans. Its root is the application's {@link Supervisor} bean, so the
+ * Reactor Supervisor starter adopts it: the starter waits for it at startup, drains it after the
+ * web server has stopped taking requests ({@code spring.lifecycle.timeout-per-shutdown-phase}),
+ * reports it in {@code /actuator/health} ({@code reactorSupervisor}), turns liveness BROKEN if
+ * it ends while the application runs, and serves {@code /actuator/supervision}. The shop builds
+ * its tree itself (its components are wired to each other once it runs), so the starter's
+ * {@code reactor-supervisor.defaults} and {@code components} overrides do not apply to it.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DashboardProperties.class)
+@EnableConfigurationProperties({DashboardProperties.class, ActionsProperties.class})
 class ShopConfiguration {
+
+    /** How long the charts look back, one sample a second. */
+    static final int HISTORY_SECONDS = 300;
+    /** How many dead letters the page can inspect. */
+    static final int DEAD_LETTERS_KEPT = 200;
 
     @Bean
     Faults faults() {
         return new Faults();
     }
 
-    /** Closed (a graceful shutdown of the tree, 5 s to drain) when the application stops. */
+    /**
+     * The starter's lifecycle drains the tree first; closing the shop afterwards finds it ended.
+     * Closed (a graceful shutdown of the tree, 5 s to drain) if the starter is turned off.
+     */
     @Bean
     Shop shop(DashboardProperties properties, Faults faults) {
         return Shop.start(ShopSettings.dashboard().withIngestMailbox(properties.ingestMailbox()), faults);
     }
 
+    /** The tree the starter manages; the shop, not the context, closes it. */
+    @Bean(destroyMethod = "")
+    Supervisor shopRoot(Shop shop) {
+        return shop.root();
+    }
+
     /**
      * The shop's meters in the application's registry (scraped at {@code /actuator/prometheus}),
      * and an observation of each ask and handling in the application's observation registry.
-     * Closed before the shop: its meters are removed.
+     * Closed before the shop: its meters are removed. The starter's own binding is off
+     * ({@code reactor-supervisor.metrics.enabled=false}): it adds neither the {@code app} tag
+     * nor the observations.
      */
     @Bean
     SupervisorMetrics.Binding shopMetrics(Shop shop, MeterRegistry meterRegistry,
@@ -38,6 +66,23 @@ class ShopConfiguration {
         SupervisorMetrics metrics = SupervisorMetrics.of(shop.root()).withTags("app", "shop");
         ObservationRegistry observations = observationRegistry.getIfAvailable();
         return (observations != null ? metrics.withObservationRegistry(observations) : metrics).bindTo(meterRegistry);
+    }
+
+    /** The charts' data: the shop's counters read from the application's registry once a second, for 5 minutes. */
+    @Bean
+    MetricsHistory metricsHistory(MeterRegistry meterRegistry, SupervisorMetrics.Binding shopMetrics) {
+        return new MetricsHistory(meterRegistry, HISTORY_SECONDS).start(Duration.ofSeconds(1), Schedulers.parallel());
+    }
+
+    /** The last dead letters, for the page to inspect. */
+    @Bean
+    DeadLetterLog deadLetterLog(Shop shop) {
+        return new DeadLetterLog(shop.root().deadLetters(), DEAD_LETTERS_KEPT);
+    }
+
+    @Bean
+    ShopDetails shopDetails(Shop shop) {
+        return new ShopDetails(shop);
     }
 
     /** Closed before the shop, which it depends on. */

@@ -1,6 +1,7 @@
 package io.reactorsupervisor.samples.web;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,8 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.reactorsupervisor.ChildSnapshot;
 import io.reactorsupervisor.ComponentSnapshot;
+import io.reactorsupervisor.ComponentStats;
+import io.reactorsupervisor.RestartLimit;
 import io.reactorsupervisor.SupervisorSnapshot;
 import org.jspecify.annotations.Nullable;
 
@@ -23,16 +26,74 @@ import org.jspecify.annotations.Nullable;
  * @param restarts how many times it was restarted in all
  * @param uptimeMillis how long its current incarnation has run
  * @param mailboxDepth a component's queued messages
+ * @param mailboxCapacity a component's mailbox capacity; absent when it is unbounded
  * @param handled a component's handled messages
  * @param deadLetters a component's dead letters
+ * @param restartsInWindow the restarts the window of a component's restart limit holds now;
+ *     absent when the limit is unlimited
+ * @param restartLimit a component's restart limit; absent when unknown or unlimited
  * @param circuitBreakers the state of each breaker that guards calls to a component, by name
+ * @param breakers each breaker with its failure rate, by name
  * @param hangable whether the component can hang on command (its handler is asynchronous)
  * @param children a supervisor's children, in start order
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TreeView(String name, String path, String kind, @Nullable String strategy, String state, long restarts,
-        long uptimeMillis, @Nullable Integer mailboxDepth, @Nullable Long handled, @Nullable Long deadLetters,
-        @Nullable Map<String, String> circuitBreakers, @Nullable Boolean hangable, @Nullable List<TreeView> children) {
+        long uptimeMillis, @Nullable Integer mailboxDepth, @Nullable Integer mailboxCapacity, @Nullable Long handled,
+        @Nullable Long deadLetters, @Nullable Integer restartsInWindow, @Nullable LimitView restartLimit,
+        @Nullable Map<String, String> circuitBreakers, @Nullable Map<String, BreakerView> breakers,
+        @Nullable Boolean hangable, @Nullable List<TreeView> children) {
+
+    /**
+     * A restart limit as JSON: at most {@code maxRestarts} within {@code withinMillis}.
+     *
+     * @param maxRestarts the restarts allowed in the window
+     * @param withinMillis the window, in milliseconds
+     */
+    public record LimitView(int maxRestarts, long withinMillis) {
+    }
+
+    /**
+     * A circuit breaker as JSON.
+     *
+     * @param state its state: {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, ...
+     * @param failureRate the share of failed calls in its sliding window, in percent; -1 until
+     *     the window holds its minimum number of calls
+     * @param bufferedCalls the calls its sliding window holds
+     * @param failedCalls the failed calls among them
+     */
+    public record BreakerView(String state, float failureRate, int bufferedCalls, int failedCalls) {
+    }
+
+    /** What a snapshot does not say, looked up per component. */
+    interface Details {
+        /** @return the component's live stats, or null if it is gone */
+        @Nullable ComponentStats stats(String path);
+
+        /** @return the component's restart limit, or null if unknown */
+        @Nullable RestartLimit limit(String path);
+
+        /** @return the breaker's figures, or null if unknown */
+        @Nullable BreakerView breaker(String name, String state);
+    }
+
+    /** No details: what the snapshot says only. */
+    static final Details NONE = new Details() {
+        @Override
+        public @Nullable ComponentStats stats(String path) {
+            return null;
+        }
+
+        @Override
+        public @Nullable RestartLimit limit(String path) {
+            return null;
+        }
+
+        @Override
+        public @Nullable BreakerView breaker(String name, String state) {
+            return null;
+        }
+    };
 
     /**
      * @param node a snapshot
@@ -40,18 +101,36 @@ public record TreeView(String name, String path, String kind, @Nullable String s
      * @return the node and its children as JSON
      */
     public static TreeView of(ChildSnapshot node, Set<String> hangable) {
+        return of(node, hangable, NONE);
+    }
+
+    static TreeView of(ChildSnapshot node, Set<String> hangable, Details details) {
         if (node instanceof SupervisorSnapshot) {
             SupervisorSnapshot s = (SupervisorSnapshot) node;
             List<TreeView> children = new ArrayList<>();
             for (ChildSnapshot c : s.children()) {
-                children.add(of(c, hangable));
+                children.add(of(c, hangable, details));
             }
             return new TreeView(s.name(), s.path(), s.kind(), s.strategy().name(), s.state().name(), s.restarts(),
-                    s.uptime().toMillis(), null, null, null, null, null, children);
+                    s.uptime().toMillis(), null, null, null, null, null, null, null, null, null, children);
         }
         ComponentSnapshot c = (ComponentSnapshot) node;
+        ComponentStats stats = details.stats(c.path());
+        Integer capacity = null;
+        if (stats != null && stats.mailboxCapacity() != Integer.MAX_VALUE) {
+            capacity = stats.mailboxCapacity();
+        }
+        RestartLimit limit = details.limit(c.path());
+        LimitView limitView = limit == null || limit.isUnlimited() ? null
+                : new LimitView(limit.maxRestarts(), limit.within().toMillis());
+        Integer inWindow = stats == null || limitView == null ? null : stats.restartsInWindow();
+        Map<String, BreakerView> breakers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> b : new TreeMap<>(c.circuitBreakers()).entrySet()) {
+            BreakerView view = details.breaker(b.getKey(), b.getValue());
+            breakers.put(b.getKey(), view != null ? view : new BreakerView(b.getValue(), -1, 0, 0));
+        }
         return new TreeView(c.name(), c.path(), c.kind(), null, c.state().name(), c.restarts(), c.uptime().toMillis(),
-                c.mailboxDepth(), c.handled(), c.deadLetters(), new TreeMap<>(c.circuitBreakers()),
-                hangable.contains(c.path()), null);
+                c.mailboxDepth(), capacity, c.handled(), c.deadLetters(), inWindow, limitView,
+                new TreeMap<>(c.circuitBreakers()), breakers, hangable.contains(c.path()), null);
     }
 }

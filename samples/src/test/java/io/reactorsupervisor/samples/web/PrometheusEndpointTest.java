@@ -1,10 +1,14 @@
 package io.reactorsupervisor.samples.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.reactorsupervisor.ComponentState;
+import io.reactorsupervisor.samples.shop.Shop;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -13,6 +17,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** The shop's meters in the actuator's Prometheus scrape, after an order went through. */
 @DashboardTest
 class PrometheusEndpointTest {
+
+    @Autowired
+    Shop shop;
 
     @Autowired
     WebTestClient client;
@@ -32,6 +39,10 @@ class PrometheusEndpointTest {
 
     @Test
     void theScrapeHasTheShopsMetersWithTheirValues() {
+        // the context is shared with other tests, which crash and restart components
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Shop.COMPONENTS.stream()
+                .allMatch(p -> shop.component(p).state() == ComponentState.RUNNING))
+                .as("every component running:%n%s", shop.snapshot().render()).isTrue());
         client.post().uri("/api/orders").contentType(MediaType.TEXT_PLAIN).bodyValue("9101,kiwi,2").exchange()
                 .expectStatus().isAccepted();
         String scrape = scrape();
