@@ -86,6 +86,19 @@ public final class SupervisionLifecycle implements SmartLifecycle, AutoCloseable
     }
 
     /**
+     * Not pauseable: a tree that is shut down ends for good (its components' state and mailboxes
+     * are gone), so a context pause (Spring Framework 7's test-context pausing, a
+     * {@code ConfigurableApplicationContext.pause()}) leaves it running; only a stop or a close of
+     * the context shuts it down.
+     *
+     * @return false
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
+    }
+
+    /**
      * Whether the application is shutting the tree down (so its termination is expected).
      *
      * @return true once a stop began

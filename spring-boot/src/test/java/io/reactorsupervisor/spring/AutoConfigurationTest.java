@@ -149,6 +149,21 @@ class AutoConfigurationTest {
     }
 
     @Test
+    void aPausedContextLeavesTheTreeRunningWithItsState() {
+        runner.withUserConfiguration(Specs.class).run(context -> {
+            Supervisor root = context.getBean(Supervisor.class);
+            assertThat(root.<String, String>ref("billing").ask("a").block(Duration.ofSeconds(5))).isEqualTo("a");
+
+            context.getSourceApplicationContext().pause();
+            assertThat(root.snapshot().state()).isEqualTo(ComponentState.RUNNING);
+            context.getSourceApplicationContext().restart();
+
+            assertThat(root.<String, String>ref("billing").ask("b").block(Duration.ofSeconds(5)))
+                    .as("the same incarnation, its state kept").isEqualTo("ab");
+        });
+    }
+
+    @Test
     void closingTheContextShutsTheTreeDown() {
         Supervisor[] root = new Supervisor[1];
         runner.withUserConfiguration(Specs.class).run(context -> root[0] = context.getBean(Supervisor.class));
