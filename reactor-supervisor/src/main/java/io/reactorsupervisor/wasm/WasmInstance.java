@@ -34,8 +34,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Time budget.</b> Each call runs under the module's wall-clock budget; a guest that
  * overruns it is stopped by interrupting the calling thread, and the interrupt flag is cleared
- * before the call throws (a call that completes just as its budget runs out returns normally,
- * with the flag cleared too). An interrupt that did not come from the budget (say, the caller is
+ * before the call throws. A call that returns after its budget ran out is a trap of kind
+ * {@link TrapKind#TIME_BUDGET_EXCEEDED} too, its result discarded, even if it finished: that
+ * happens when the interrupt lands in a host function that ignores it, since Chicory looks for
+ * interrupts only in guest code (at calls and backward branches). A host function that ignores
+ * interrupts (busy computation, uninterruptible I/O) is therefore outside the budget's reach
+ * while it runs: the budget can only fail the call once it returns. Host functions that may take
+ * long should wait interruptibly (such as {@code Future.get}, {@code BlockingQueue.poll} with a
+ * timeout, or a loop checking {@code Thread.currentThread().isInterrupted()}) and throw when
+ * interrupted. An interrupt that did not come from the budget (say, the caller is
  * being shut down) also stops the guest: the call throws a {@link WasmTrapException} of kind
  * {@link TrapKind#OTHER} and leaves that interrupt flag set, since it belongs to whoever
  * interrupted.
@@ -81,6 +88,9 @@ public final class WasmInstance implements AutoCloseable {
             failure = t;
         }
         boolean budgetSpent = guard.finish();
+        if (failure == null && budgetSpent) {
+            failure = finishedLate(module, phase);
+        }
         if (failure != null) {
             throw rethrow(phase, failure, budgetSpent, module);
         }
@@ -142,6 +152,9 @@ public final class WasmInstance implements AutoCloseable {
             failure = t;
         }
         boolean budgetSpent = guard.finish();
+        if (failure == null && budgetSpent) {
+            failure = finishedLate(phase);
+        }
         if (failure != null) {
             throw poison(phase, failure, budgetSpent);
         }
@@ -180,6 +193,9 @@ public final class WasmInstance implements AutoCloseable {
             failure = t;
         }
         boolean budgetSpent = guard.finish();
+        if (failure == null && budgetSpent) {
+            failure = finishedLate(ModuleCheck.HEALTH);
+        }
         if (failure != null) {
             throw poison(ModuleCheck.HEALTH, failure, budgetSpent);
         }
@@ -281,6 +297,20 @@ public final class WasmInstance implements AutoCloseable {
 
     private long memoryBytes() {
         return memory.pages() * PAGE_SIZE;
+    }
+
+    private WasmTrapException finishedLate(String phase) {
+        return finishedLate(module, phase);
+    }
+
+    /**
+     * A call that returned after its budget ran out: the interrupt landed where the guest did not
+     * look (typically in a host function that ignored it), so the call came back late. Its result
+     * is not trusted: a budget that could be beaten by finishing late would be no budget.
+     */
+    private static WasmTrapException finishedLate(WasmModule module, String phase) {
+        return new WasmTrapException(TrapKind.TIME_BUDGET_EXCEEDED, phase, "time budget of "
+                + Traps.format(module.timeBudget()) + " exceeded (the call returned after it ran out)");
     }
 
     /** Poisons this instance with a failure and returns what to throw; a VM error is thrown as it is. */
