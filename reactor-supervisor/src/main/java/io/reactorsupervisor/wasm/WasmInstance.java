@@ -58,6 +58,7 @@ public final class WasmInstance implements AutoCloseable {
     private static final int CLOSED = 3;
 
     private final WasmModule module;
+    private final int maxMessageBytes;
     private final Memory memory;
     private final ExportFunction alloc;
     private final ExportFunction handler;
@@ -67,6 +68,7 @@ public final class WasmInstance implements AutoCloseable {
 
     private WasmInstance(WasmModule module, Instance instance) {
         this.module = module;
+        this.maxMessageBytes = module.maxMessageBytes();
         this.memory = instance.memory();
         this.alloc = instance.export(ModuleCheck.ALLOC);
         this.handler = instance.export(module.handlerExport());
@@ -125,6 +127,9 @@ public final class WasmInstance implements AutoCloseable {
      * @return a copy of the reply; empty if the reply's length is 0, whatever its address
      *     (including a result of 0, "no reply")
      * @throws NullPointerException if {@code message} is null
+     * @throws WasmMessageTooLargeException if {@code message} is longer than the module's
+     *     {@linkplain WasmModule#maxMessageBytes() maximum}; nothing is called in the guest and
+     *     the instance is not poisoned
      * @throws WasmTrapException if the guest traps, overruns its budget, a host function throws,
      *     or {@code alloc} or the handler return an address outside linear memory; the instance is
      *     then poisoned
@@ -132,6 +137,9 @@ public final class WasmInstance implements AutoCloseable {
      */
     public byte[] handle(byte[] message) {
         Objects.requireNonNull(message, "message");
+        if (message.length > maxMessageBytes) {
+            throw new WasmMessageTooLargeException(message.length, maxMessageBytes);
+        }
         enter();
         String phase = ModuleCheck.ALLOC;
         long packed = 0;

@@ -8,6 +8,7 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.MalformedException;
@@ -86,6 +87,7 @@ public final class WasmModule {
     private final String handlerExport;
     private final int memoryLimitPages;
     private final int tableLimitEntries;
+    private final int maxMessageBytes;
     private final MemoryLimits memoryLimits;
     private final Duration timeBudget;
     private final long timeBudgetNanos;
@@ -127,6 +129,16 @@ public final class WasmModule {
         check.dataFits(declared);
         com.dylibso.chicory.wasm.WasmModule module = Tables.bounded(parsed, tableLimitEntries);
         this.module = module;
+        long maxMemoryBytes = (long) memoryLimits.maximumPages() * Memory.PAGE_SIZE;
+        if (b.maxMessageBytes == 0) {
+            this.maxMessageBytes = (int) Math.min(Integer.MAX_VALUE, maxMemoryBytes / 2);
+        } else if (b.maxMessageBytes > maxMemoryBytes) {
+            throw new IllegalArgumentException("maxMessageBytes " + b.maxMessageBytes
+                    + " can never fit the module's memory of at most " + memoryLimits.maximumPages()
+                    + " pages (" + maxMemoryBytes + " bytes)");
+        } else {
+            this.maxMessageBytes = b.maxMessageBytes;
+        }
 
         List<ImportFunction> functions = new ArrayList<>(b.grants.size());
         for (HostFunction f : b.grants.values()) {
@@ -195,6 +207,18 @@ public final class WasmModule {
      */
     public int tableLimitEntries() {
         return tableLimitEntries;
+    }
+
+    /**
+     * The largest message {@link WasmInstance#handle(byte[])} hands to the guest, in bytes: set
+     * by {@link Builder#maxMessageBytes(int)}, or by default half of the most memory an instance
+     * can have ({@link #maxMemoryPages()} x 64 KiB / 2), leaving the other half for the guest's
+     * own data and its reply.
+     *
+     * @return the maximum, in bytes
+     */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     /**
@@ -291,6 +315,8 @@ public final class WasmModule {
         private String handlerExport = DEFAULT_HANDLER_EXPORT;
         private int memoryLimitPages = DEFAULT_MEMORY_LIMIT_PAGES;
         private int tableLimitEntries = DEFAULT_TABLE_LIMIT_ENTRIES;
+        /** 0: derived from the memory cap at build. */
+        private int maxMessageBytes;
         private Duration timeBudget = DEFAULT_TIME_BUDGET;
         private boolean compiled = true;
         private final Map<String, HostFunction> grants = new LinkedHashMap<>();
@@ -398,6 +424,26 @@ public final class WasmModule {
                         + MAX_TABLE_LIMIT_ENTRIES + ", but was " + maxEntries);
             }
             this.tableLimitEntries = maxEntries;
+            return this;
+        }
+
+        /**
+         * The largest message handed to the guest, in bytes. A larger one is refused before
+         * {@code alloc} is called, with a {@link WasmMessageTooLargeException}: the guest never
+         * sees it and the instance goes on. By default, half of the most memory an instance can
+         * have (see {@link WasmModule#maxMessageBytes()}); {@link #build()} refuses a maximum
+         * larger than that memory, which no guest could hold.
+         *
+         * @param maxBytes the maximum, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxBytes} is less than 1
+         */
+        public Builder maxMessageBytes(int maxBytes) {
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("maxMessageBytes must be between 1 and " + Integer.MAX_VALUE
+                        + ", but was " + maxBytes);
+            }
+            this.maxMessageBytes = maxBytes;
             return this;
         }
 
