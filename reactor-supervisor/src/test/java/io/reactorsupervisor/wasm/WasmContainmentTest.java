@@ -196,6 +196,32 @@ class WasmContainmentTest {
                         + " initial memory of 1 pages (65536 bytes)");
     }
 
+    // ------------------------------------------------------------------ message size
+
+    @Test
+    void theMaximumMessageSizeIsCheckedAndMustFitTheMemory() {
+        assertThatIllegalArgumentException().isThrownBy(() -> WasmModule.builder().maxMessageBytes(0))
+                .withMessage("maxMessageBytes must be between 1 and 2147483647, but was 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> Wat.module("echo").maxMessageBytes(2 * 65536 + 1).build())
+                .withMessage("maxMessageBytes 131073 can never fit the module's memory of at most 2 pages (131072 bytes)");
+        assertThat(Wat.module("echo").maxMessageBytes(2 * 65536).build().maxMessageBytes()).isEqualTo(2 * 65536);
+        // The default: half the most memory an instance can have (echo.wat declares a maximum of 2 pages).
+        assertThat(Wat.module("echo").build().maxMessageBytes()).isEqualTo(65536);
+        assertThat(Wat.module("grow-unbounded").memoryLimitPages(WasmModule.MAX_MEMORY_LIMIT_PAGES).build()
+                .maxMessageBytes()).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void aRefusedMessageLeavesTheInstanceUsableAndCallsNothingInTheGuest() {
+        WasmInstance instance = Wat.module("echo").handlerExport("count").maxMessageBytes(8).build().newInstance();
+
+        assertThatExceptionOfType(WasmMessageTooLargeException.class).isThrownBy(() -> instance.handle(new byte[9]))
+                .withMessage("message of 9 bytes is larger than the module's maxMessageBytes 8");
+        // "count" counts its calls: the refused message was never one.
+        assertThat(call(instance, 0)).isEqualTo(1);
+        assertThat(instance.isPoisoned()).isFalse();
+    }
+
     // ------------------------------------------------------------------ the budget
 
     /** A host function that ignores interrupts and keeps the thread for {@code millis} of real time. */
