@@ -251,6 +251,25 @@ class WasmContainmentTest {
     }
 
     @Test
+    void aTrapsStackTraceIsItsCausesWhichShowsTheHostFramesAndTheOneWithoutACauseHasItsOwn() {
+        WasmInstance trapping = Wat.module("echo").handlerExport("count").build().newInstance();
+        WasmTrapException trap = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> trapping.handle(new byte[0]), WasmTrapException.class);
+
+        assertThat(trap.kind()).isEqualTo(TrapKind.UNREACHABLE);
+        assertThat(trap.getStackTrace()).isEmpty();
+        assertThat(trap.getCause().getStackTrace())
+                .anySatisfy(frame -> assertThat(frame.getClassName()).isEqualTo(WasmInstance.class.getName()))
+                .anySatisfy(frame -> assertThat(frame.getClassName()).isEqualTo(WasmContainmentTest.class.getName()));
+
+        WasmModule late = Wat.module("overrun").grant(busy(60)).timeBudget(Duration.ofMillis(10)).build();
+        WasmTrapException overrun = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> late.newInstance().handle(new byte[0]), WasmTrapException.class);
+        assertThat(overrun.getCause()).isNull();
+        assertThat(overrun.getStackTrace()).isNotEmpty();
+    }
+
+    @Test
     void aCallWithinItsBudgetIsNotATrap() {
         WasmModule module = Wat.module("overrun").grant(busy(0)).timeBudget(Duration.ofSeconds(5)).build();
         WasmInstance instance = module.newInstance();
