@@ -254,7 +254,7 @@ class WasmContainmentTest {
     void aTrapsStackTraceIsItsCausesWhichShowsTheHostFramesAndTheOneWithoutACauseHasItsOwn() {
         WasmInstance trapping = Wat.module("echo").handlerExport("count").build().newInstance();
         WasmTrapException trap = org.assertj.core.api.Assertions.catchThrowableOfType(
-                () -> trapping.handle(new byte[0]), WasmTrapException.class);
+                WasmTrapException.class, () -> trapping.handle(new byte[0]));
 
         assertThat(trap.kind()).isEqualTo(TrapKind.UNREACHABLE);
         assertThat(trap.getStackTrace()).isEmpty();
@@ -264,7 +264,7 @@ class WasmContainmentTest {
 
         WasmModule late = Wat.module("overrun").grant(busy(60)).timeBudget(Duration.ofMillis(10)).build();
         WasmTrapException overrun = org.assertj.core.api.Assertions.catchThrowableOfType(
-                () -> late.newInstance().handle(new byte[0]), WasmTrapException.class);
+                WasmTrapException.class, () -> late.newInstance().handle(new byte[0]));
         assertThat(overrun.getCause()).isNull();
         assertThat(overrun.getStackTrace()).isNotEmpty();
     }
