@@ -64,6 +64,15 @@ public final class WasmInstance implements AutoCloseable {
     private final ExportFunction handler;
     private final @Nullable ExportFunction health;
     private final AtomicInteger state = new AtomicInteger(IDLE);
+    /** Set by {@link #close()}; a call in progress then finishes, and the next one is refused. */
+    private volatile boolean closed;
+    /**
+     * The budget's slot of the thread that made the last call: a component calls its instance
+     * from the same thread message after message, and the thread-local lookup was a tenth of
+     * the per-message cost. Read and written only inside a call (calls are one at a time), and
+     * checked against the current thread before each use.
+     */
+    private CallGuard.@Nullable Slot slot;
     private volatile @Nullable Throwable failure;
 
     private WasmInstance(WasmModule module, Instance instance) {
@@ -144,7 +153,7 @@ public final class WasmInstance implements AutoCloseable {
         String phase = ModuleCheck.ALLOC;
         long packed = 0;
         Throwable failure = null;
-        CallGuard guard = CallGuard.start(module.timeBudgetNanos());
+        CallGuard guard = CallGuard.start(module.timeBudgetNanos(), slot());
         try {
             int len = message.length;
             int ptr = (int) alloc.apply(len)[0];
@@ -172,7 +181,7 @@ public final class WasmInstance implements AutoCloseable {
         } catch (Throwable t) {
             throw poison(phase, t, false);
         }
-        state.compareAndSet(BUSY, IDLE);
+        exit();
         return reply;
     }
 
@@ -189,12 +198,12 @@ public final class WasmInstance implements AutoCloseable {
         enter();
         ExportFunction h = health;
         if (h == null) {
-            state.compareAndSet(BUSY, IDLE);
+            exit();
             return true;
         }
         long result = 0;
         Throwable failure = null;
-        CallGuard guard = CallGuard.start(module.timeBudgetNanos());
+        CallGuard guard = CallGuard.start(module.timeBudgetNanos(), slot());
         try {
             result = h.apply()[0];
         } catch (Throwable t) {
@@ -207,7 +216,7 @@ public final class WasmInstance implements AutoCloseable {
         if (failure != null) {
             throw poison(ModuleCheck.HEALTH, failure, budgetSpent);
         }
-        state.compareAndSet(BUSY, IDLE);
+        exit();
         return (int) result != 0;
     }
 
@@ -227,13 +236,10 @@ public final class WasmInstance implements AutoCloseable {
      */
     @Override
     public void close() {
-        int s;
-        do {
-            s = state.get();
-            if (s == CLOSED || s == POISONED) {
-                return;
-            }
-        } while (!state.compareAndSet(s, CLOSED));
+        closed = true;
+        // Idle: closed at once. In a call: that call finishes, and the next one finds the flag.
+        // Poisoned or closed: stays so.
+        state.compareAndSet(IDLE, CLOSED);
     }
 
     /**
@@ -248,7 +254,8 @@ public final class WasmInstance implements AutoCloseable {
     @Override
     public String toString() {
         String s;
-        switch (state.get()) {
+        int current = state.get();
+        switch (current == POISONED || !closed ? current : CLOSED) {
             case IDLE:
                 s = "idle";
                 break;
@@ -264,8 +271,30 @@ public final class WasmInstance implements AutoCloseable {
         return "WasmInstance[" + s + ", memoryPages=" + memory.pages() + ", " + module + "]";
     }
 
+    /**
+     * Ends a call that succeeded. Only the calling thread changes a busy instance's state
+     * ({@link #close()} does not: it sets {@link #closed}), so a release store is enough, and
+     * the next call's compare-and-set sees everything this call wrote (the guest's memory too).
+     */
+    private void exit() {
+        state.lazySet(IDLE);
+    }
+
+    private CallGuard.Slot slot() {
+        CallGuard.Slot s = slot;
+        if (s == null || !s.isCurrentThread()) {
+            s = CallGuard.slotOfCurrentThread();
+            slot = s;
+        }
+        return s;
+    }
+
     private void enter() {
         if (state.compareAndSet(IDLE, BUSY)) {
+            if (closed) { // closed during the previous call
+                state.set(CLOSED);
+                throw new IllegalStateException("WasmInstance is closed");
+            }
             return;
         }
         switch (state.get()) {

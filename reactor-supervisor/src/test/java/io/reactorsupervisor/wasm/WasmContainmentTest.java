@@ -270,6 +270,25 @@ class WasmContainmentTest {
     }
 
     @Test
+    void anInstanceClosedFromInsideItsOwnCallFinishesThatCallAndRefusesTheNext() {
+        java.util.concurrent.atomic.AtomicReference<WasmInstance> self = new java.util.concurrent.atomic.AtomicReference<>();
+        HostFunction closeMe = new HostFunction("env", "work", FunctionType.of(List.of(), List.of()), (i, args) -> {
+            self.get().close();
+            return null;
+        });
+        WasmInstance instance = Wat.module("overrun").grant(closeMe).build().newInstance();
+        self.set(instance);
+
+        assertThat(instance.handle(new byte[0])).isEmpty();
+        assertThat(instance.toString()).startsWith("WasmInstance[closed");
+        org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(() -> instance.handle(new byte[0]))
+                .withMessage("WasmInstance is closed");
+        org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(instance::healthy)
+                .withMessage("WasmInstance is closed");
+        assertThat(instance.isPoisoned()).isFalse();
+    }
+
+    @Test
     void aCallWithinItsBudgetIsNotATrap() {
         WasmModule module = Wat.module("overrun").grant(busy(0)).timeBudget(Duration.ofSeconds(5)).build();
         WasmInstance instance = module.newInstance();
