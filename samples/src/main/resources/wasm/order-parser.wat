@@ -13,8 +13,9 @@
 ;; and nothing else.
 ;;
 ;; A line longer than 1024 bytes gets `ERR line too long`. The host (OrderParser.handler)
-;; refuses such a line before copying it in, since the message buffer holds at most 48 KiB:
-;; a longer one would not fit in this one page of memory and the call would trap.
+;; refuses such a line before copying it in, and the module (maxMessageBytes) refuses any
+;; message longer than the 48 KiB message buffer: a longer one would not fit in this one
+;; page of memory.
 (module
   (memory (export "memory") 1 1)
 

@@ -17,6 +17,7 @@ import io.reactorsupervisor.RestartStrategy;
 import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.wasm.WasmCodec;
 import io.reactorsupervisor.wasm.WasmComponent;
+import io.reactorsupervisor.wasm.WasmInstance;
 import io.reactorsupervisor.wasm.WasmModule;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,6 +77,32 @@ public class WasmComponents {
         state.memory.write(ptr, MESSAGE);
         long packed = state.handle.apply(ptr, MESSAGE.length)[0];
         return state.memory.readBytes((int) (packed >>> 32), (int) packed);
+    }
+
+    /**
+     * The library's wasm layer alone, without a component: {@code WasmInstance.handle} of a
+     * 64-byte message on one instance (size check, call state, time budget, {@code alloc}, copy
+     * in, {@code handle}, bounds check, copy out). Against {@link #rawChicory}, it shows what the
+     * {@code wasm} package adds per message; against {@link #supervisorSameThread}, what the
+     * component (mailbox, drain, codecs, counting) adds.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public byte[] wasmInstance(LibraryInstance state) {
+        return state.instance.handle(MESSAGE);
+    }
+
+    /**
+     * The library's fresh instance: {@code WasmModule.newInstance()} (Chicory's builder with the
+     * module's imports and memory limits, under the time budget), against
+     * {@link #rawChicoryNewInstance}.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public WasmInstance wasmModuleNewInstance(LibraryInstance state) {
+        return state.module.newInstance();
     }
 
     /**
@@ -173,6 +200,26 @@ public class WasmComponents {
 
         Instance newInstance() {
             return Instance.builder(module).withMachineFactory(machineFactory).build();
+        }
+    }
+
+    /** One library module and instance, built once per trial. */
+    @State(Scope.Benchmark)
+    public static class LibraryInstance {
+        @Param({"compiler", "interpreter"})
+        public String engine;
+
+        WasmModule module;
+        WasmInstance instance;
+
+        @Setup(Level.Trial)
+        public void build() {
+            WasmModule.Builder builder = WasmModule.builder().bytes(Guest.WASM);
+            if (engine.equals("interpreter")) {
+                builder.interpreter();
+            }
+            module = builder.build();
+            instance = module.newInstance();
         }
     }
 

@@ -61,7 +61,18 @@ final class CallGuard implements Runnable {
      * @return the guard to {@link #finish()} when the call returns or throws
      */
     static CallGuard start(long budgetNanos) {
-        Slot slot = Watchdog.SLOT.get();
+        return start(budgetNanos, Watchdog.SLOT.get());
+    }
+
+    /**
+     * Starts the budget of a call made by the current thread, whose slot the caller already has
+     * (see {@link #slotOfCurrentThread()}): saves the thread-local lookup.
+     *
+     * @param budgetNanos the budget, positive
+     * @param slot the current thread's slot
+     * @return the guard to {@link #finish()} when the call returns or throws
+     */
+    static CallGuard start(long budgetNanos, Slot slot) {
         CallGuard guard = new CallGuard(slot, System.nanoTime() + budgetNanos, slot.call);
         slot.call = guard;
         Watchdog.scanBy(guard.deadline);
@@ -102,14 +113,29 @@ final class CallGuard implements Runnable {
         return spent;
     }
 
+    /**
+     * The current thread's slot, for a caller that keeps it between calls (checking
+     * {@link Slot#isCurrentThread()} before each use: a slot belongs to one thread).
+     *
+     * @return the slot of the current thread
+     */
+    static Slot slotOfCurrentThread() {
+        return Watchdog.SLOT.get();
+    }
+
     /** A thread that makes guest calls, and the call it is in (null between calls). */
-    private static final class Slot {
+    static final class Slot {
         final Thread thread;
         /** Written by its thread only; read by the watchdog. */
         volatile @Nullable CallGuard call;
 
         Slot(Thread thread) {
             this.thread = thread;
+        }
+
+        /** Whether this is the current thread's slot. */
+        boolean isCurrentThread() {
+            return thread == Thread.currentThread();
         }
     }
 

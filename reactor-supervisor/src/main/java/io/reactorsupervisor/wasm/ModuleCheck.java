@@ -1,13 +1,19 @@
 package io.reactorsupervisor.wasm;
 
 import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
+import com.dylibso.chicory.wasm.types.CompType;
+import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -98,6 +104,51 @@ final class ModuleCheck {
                     "module defines " + defined + " memories, but exactly one is supported");
         }
         return module.memorySection().orElseThrow().getMemory(0).limits();
+    }
+
+    /**
+     * The module must not use the GC proposal's struct or array types: their objects live on the
+     * host's heap, where neither the memory cap nor the table cap reaches, and Chicory offers no
+     * way to count them. Without such a type no GC allocation validates, so the type section is
+     * enough to look at.
+     */
+    void noGcTypes() {
+        var types = module.typeSection();
+        for (int i = 0; i < types.subTypeCount(); i++) {
+            CompType comp = types.getSubType(i).compType();
+            String kind = comp.structType() != null ? "a struct type"
+                    : comp.arrayType() != null ? "an array type" : null;
+            if (kind != null) {
+                throw new IllegalArgumentException("module uses the GC proposal (type " + i + " is " + kind
+                        + "): its objects live on the host's heap, out of reach of the memory cap,"
+                        + " so such modules are not supported");
+            }
+        }
+    }
+
+    /**
+     * Every active data segment at a constant offset must lie inside the initial memory, where
+     * instantiation writes it; otherwise every instantiation would trap.
+     */
+    void dataFits(MemoryLimits memory) {
+        long initialBytes = (long) memory.initialPages() * Memory.PAGE_SIZE;
+        DataSegment[] segments = module.dataSection().dataSegments();
+        for (int i = 0; i < segments.length; i++) {
+            if (!(segments[i] instanceof ActiveDataSegment)) {
+                continue;
+            }
+            List<Instruction> offset = ((ActiveDataSegment) segments[i]).offsetInstructions();
+            if (offset.isEmpty() || offset.get(0).opcode() != OpCode.I32_CONST) {
+                continue; // not a constant: instantiation checks it
+            }
+            long start = Integer.toUnsignedLong((int) offset.get(0).operand(0));
+            long end = start + segments[i].data().length;
+            if (end > initialBytes) {
+                throw new IllegalArgumentException("data segment " + i + " (" + segments[i].data().length
+                        + " bytes at offset " + start + ") ends at byte " + end + ", past the module's initial memory of "
+                        + memory.initialPages() + " pages (" + initialBytes + " bytes)");
+            }
+        }
     }
 
     /** A required function export of the given type. */

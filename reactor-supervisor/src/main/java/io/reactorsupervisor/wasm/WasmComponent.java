@@ -1,6 +1,7 @@
 package io.reactorsupervisor.wasm;
 
 import io.reactorsupervisor.ComponentSpec;
+import io.reactorsupervisor.Directive;
 import io.reactorsupervisor.HealthCheck;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -37,6 +38,14 @@ import reactor.core.publisher.Mono;
  *       crashes the incarnation: the {@code Crashed} event, the {@code DeadLetter} of the message
  *       (unless it is redelivered) and the failed {@code ask} carry that exception, whose
  *       {@link WasmTrapException#kind() kind} says which trap.</li>
+ *   <li><b>A message too large for the guest is rejected, not a crash.</b> A message longer
+ *       than the module's {@linkplain WasmModule#maxMessageBytes() maximum} (once encoded) never
+ *       reaches the guest: it fails with {@link WasmMessageTooLargeException}, which the returned
+ *       builder already maps to {@link Directive#RESUME}, so it becomes a {@code DeadLetter} of
+ *       reason {@code REJECTED} with that cause, an {@code ask} fails with it, and the component
+ *       carries on with the same instance. (That rule is declared first: a further
+ *       {@code onFailure} for that type or a subtype of it is refused, one for a supertype such
+ *       as {@code IllegalArgumentException} is fine and applies to other failures.)</li>
  *   <li><b>A restart is a fresh instance.</b> The next incarnation gets a new instance from
  *       {@link WasmModule#newInstance()}: new linear memory, globals and tables, {@code init} run
  *       again. Nothing of the crashed guest survives, and other components started from the same
@@ -134,6 +143,7 @@ public final class WasmComponent {
             String name, WasmModule module, BiFunction<WasmInstance, M, R> handler) {
         ComponentSpec.Builder<M, R, WasmInstance> builder = ComponentSpec.named(name);
         Objects.requireNonNull(module, "module");
-        return builder.state(module::newInstance).syncHandler(handler);
+        return builder.state(module::newInstance).syncHandler(handler)
+                .onFailure(WasmMessageTooLargeException.class, Directive.RESUME);
     }
 }

@@ -34,8 +34,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Time budget.</b> Each call runs under the module's wall-clock budget; a guest that
  * overruns it is stopped by interrupting the calling thread, and the interrupt flag is cleared
- * before the call throws (a call that completes just as its budget runs out returns normally,
- * with the flag cleared too). An interrupt that did not come from the budget (say, the caller is
+ * before the call throws. A call that returns after its budget ran out is a trap of kind
+ * {@link TrapKind#TIME_BUDGET_EXCEEDED} too, its result discarded, even if it finished: that
+ * happens when the interrupt lands in a host function that ignores it, since Chicory looks for
+ * interrupts only in guest code (at calls and backward branches). A host function that ignores
+ * interrupts (busy computation, uninterruptible I/O) is therefore outside the budget's reach
+ * while it runs: the budget can only fail the call once it returns. Host functions that may take
+ * long should wait interruptibly (such as {@code Future.get}, {@code BlockingQueue.poll} with a
+ * timeout, or a loop checking {@code Thread.currentThread().isInterrupted()}) and throw when
+ * interrupted. An interrupt that did not come from the budget (say, the caller is
  * being shut down) also stops the guest: the call throws a {@link WasmTrapException} of kind
  * {@link TrapKind#OTHER} and leaves that interrupt flag set, since it belongs to whoever
  * interrupted.
@@ -51,15 +58,26 @@ public final class WasmInstance implements AutoCloseable {
     private static final int CLOSED = 3;
 
     private final WasmModule module;
+    private final int maxMessageBytes;
     private final Memory memory;
     private final ExportFunction alloc;
     private final ExportFunction handler;
     private final @Nullable ExportFunction health;
     private final AtomicInteger state = new AtomicInteger(IDLE);
+    /** Set by {@link #close()}; a call in progress then finishes, and the next one is refused. */
+    private volatile boolean closed;
+    /**
+     * The budget's slot of the thread that made the last call: a component calls its instance
+     * from the same thread message after message, and the thread-local lookup was a tenth of
+     * the per-message cost. Read and written only inside a call (calls are one at a time), and
+     * checked against the current thread before each use.
+     */
+    private CallGuard.@Nullable Slot slot;
     private volatile @Nullable Throwable failure;
 
     private WasmInstance(WasmModule module, Instance instance) {
         this.module = module;
+        this.maxMessageBytes = module.maxMessageBytes();
         this.memory = instance.memory();
         this.alloc = instance.export(ModuleCheck.ALLOC);
         this.handler = instance.export(module.handlerExport());
@@ -81,6 +99,9 @@ public final class WasmInstance implements AutoCloseable {
             failure = t;
         }
         boolean budgetSpent = guard.finish();
+        if (failure == null && budgetSpent) {
+            failure = finishedLate(module, phase);
+        }
         if (failure != null) {
             throw rethrow(phase, failure, budgetSpent, module);
         }
@@ -115,6 +136,9 @@ public final class WasmInstance implements AutoCloseable {
      * @return a copy of the reply; empty if the reply's length is 0, whatever its address
      *     (including a result of 0, "no reply")
      * @throws NullPointerException if {@code message} is null
+     * @throws WasmMessageTooLargeException if {@code message} is longer than the module's
+     *     {@linkplain WasmModule#maxMessageBytes() maximum}; nothing is called in the guest and
+     *     the instance is not poisoned
      * @throws WasmTrapException if the guest traps, overruns its budget, a host function throws,
      *     or {@code alloc} or the handler return an address outside linear memory; the instance is
      *     then poisoned
@@ -122,11 +146,14 @@ public final class WasmInstance implements AutoCloseable {
      */
     public byte[] handle(byte[] message) {
         Objects.requireNonNull(message, "message");
+        if (message.length > maxMessageBytes) {
+            throw new WasmMessageTooLargeException(message.length, maxMessageBytes);
+        }
         enter();
         String phase = ModuleCheck.ALLOC;
         long packed = 0;
         Throwable failure = null;
-        CallGuard guard = CallGuard.start(module.timeBudgetNanos());
+        CallGuard guard = CallGuard.start(module.timeBudgetNanos(), slot());
         try {
             int len = message.length;
             int ptr = (int) alloc.apply(len)[0];
@@ -142,6 +169,9 @@ public final class WasmInstance implements AutoCloseable {
             failure = t;
         }
         boolean budgetSpent = guard.finish();
+        if (failure == null && budgetSpent) {
+            failure = finishedLate(phase);
+        }
         if (failure != null) {
             throw poison(phase, failure, budgetSpent);
         }
@@ -151,7 +181,7 @@ public final class WasmInstance implements AutoCloseable {
         } catch (Throwable t) {
             throw poison(phase, t, false);
         }
-        state.compareAndSet(BUSY, IDLE);
+        exit();
         return reply;
     }
 
@@ -168,22 +198,25 @@ public final class WasmInstance implements AutoCloseable {
         enter();
         ExportFunction h = health;
         if (h == null) {
-            state.compareAndSet(BUSY, IDLE);
+            exit();
             return true;
         }
         long result = 0;
         Throwable failure = null;
-        CallGuard guard = CallGuard.start(module.timeBudgetNanos());
+        CallGuard guard = CallGuard.start(module.timeBudgetNanos(), slot());
         try {
             result = h.apply()[0];
         } catch (Throwable t) {
             failure = t;
         }
         boolean budgetSpent = guard.finish();
+        if (failure == null && budgetSpent) {
+            failure = finishedLate(ModuleCheck.HEALTH);
+        }
         if (failure != null) {
             throw poison(ModuleCheck.HEALTH, failure, budgetSpent);
         }
-        state.compareAndSet(BUSY, IDLE);
+        exit();
         return (int) result != 0;
     }
 
@@ -203,13 +236,10 @@ public final class WasmInstance implements AutoCloseable {
      */
     @Override
     public void close() {
-        int s;
-        do {
-            s = state.get();
-            if (s == CLOSED || s == POISONED) {
-                return;
-            }
-        } while (!state.compareAndSet(s, CLOSED));
+        closed = true;
+        // Idle: closed at once. In a call: that call finishes, and the next one finds the flag.
+        // Poisoned or closed: stays so.
+        state.compareAndSet(IDLE, CLOSED);
     }
 
     /**
@@ -224,7 +254,8 @@ public final class WasmInstance implements AutoCloseable {
     @Override
     public String toString() {
         String s;
-        switch (state.get()) {
+        int current = state.get();
+        switch (current == POISONED || !closed ? current : CLOSED) {
             case IDLE:
                 s = "idle";
                 break;
@@ -240,8 +271,30 @@ public final class WasmInstance implements AutoCloseable {
         return "WasmInstance[" + s + ", memoryPages=" + memory.pages() + ", " + module + "]";
     }
 
+    /**
+     * Ends a call that succeeded. Only the calling thread changes a busy instance's state
+     * ({@link #close()} does not: it sets {@link #closed}), so a release store is enough, and
+     * the next call's compare-and-set sees everything this call wrote (the guest's memory too).
+     */
+    private void exit() {
+        state.lazySet(IDLE);
+    }
+
+    private CallGuard.Slot slot() {
+        CallGuard.Slot s = slot;
+        if (s == null || !s.isCurrentThread()) {
+            s = CallGuard.slotOfCurrentThread();
+            slot = s;
+        }
+        return s;
+    }
+
     private void enter() {
         if (state.compareAndSet(IDLE, BUSY)) {
+            if (closed) { // closed during the previous call
+                state.set(CLOSED);
+                throw new IllegalStateException("WasmInstance is closed");
+            }
             return;
         }
         switch (state.get()) {
@@ -281,6 +334,20 @@ public final class WasmInstance implements AutoCloseable {
 
     private long memoryBytes() {
         return memory.pages() * PAGE_SIZE;
+    }
+
+    private WasmTrapException finishedLate(String phase) {
+        return finishedLate(module, phase);
+    }
+
+    /**
+     * A call that returned after its budget ran out: the interrupt landed where the guest did not
+     * look (typically in a host function that ignored it), so the call came back late. Its result
+     * is not trusted: a budget that could be beaten by finishing late would be no budget.
+     */
+    private static WasmTrapException finishedLate(WasmModule module, String phase) {
+        return new WasmTrapException(TrapKind.TIME_BUDGET_EXCEEDED, phase, "time budget of "
+                + Traps.format(module.timeBudget()) + " exceeded (the call returned after it ran out)");
     }
 
     /** Poisons this instance with a failure and returns what to throw; a VM error is thrown as it is. */

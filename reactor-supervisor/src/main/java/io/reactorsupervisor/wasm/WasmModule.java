@@ -8,6 +8,7 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.MalformedException;
@@ -67,6 +68,16 @@ public final class WasmModule {
     /** The largest memory cap, in pages: {@value} (4 GiB, WebAssembly's 32-bit limit). */
     public static final int MAX_MEMORY_LIMIT_PAGES = MemoryLimits.MAX_PAGES;
 
+    /**
+     * The default cap on table entries per instance, all tables together: {@value}. A table
+     * entry costs the host about 12 bytes, so this is about 120 KB per instance; toolchains
+     * declare tables of a few hundred entries (one per function whose address is taken).
+     */
+    public static final int DEFAULT_TABLE_LIMIT_ENTRIES = 10_000;
+
+    /** The largest table cap: {@value} entries (about 120 MB of host heap per instance). */
+    public static final int MAX_TABLE_LIMIT_ENTRIES = 10_000_000;
+
     /** The default wall-clock budget of one call: one second. */
     public static final Duration DEFAULT_TIME_BUDGET = Duration.ofSeconds(1);
 
@@ -77,6 +88,8 @@ public final class WasmModule {
     private final String source;
     private final String handlerExport;
     private final int memoryLimitPages;
+    private final int tableLimitEntries;
+    private final int maxMessageBytes;
     private final MemoryLimits memoryLimits;
     private final Duration timeBudget;
     private final long timeBudgetNanos;
@@ -91,17 +104,18 @@ public final class WasmModule {
     private final @Nullable WasiImports wasi;
     private final Set<String> wasiImported;
 
-    private WasmModule(Builder b, com.dylibso.chicory.wasm.WasmModule module, String source) {
-        this.module = module;
+    private WasmModule(Builder b, com.dylibso.chicory.wasm.WasmModule parsed, String source) {
         this.source = source;
         this.handlerExport = b.handlerExport;
         this.memoryLimitPages = b.memoryLimitPages;
+        this.tableLimitEntries = b.tableLimitEntries;
         this.timeBudget = b.timeBudget;
         this.timeBudgetNanos = b.timeBudget.toNanos();
         this.compiled = b.compiled;
         this.granted = List.copyOf(b.grants.keySet());
 
-        ModuleCheck check = new ModuleCheck(module);
+        ModuleCheck check = new ModuleCheck(parsed);
+        check.noGcTypes();
         this.wasiGrant = b.wasi;
         if (b.wasi != null) {
             this.wasi = new WasiImports(b.wasi, WasiImports.defaultLoggerName(b.path, b.resource));
@@ -129,6 +143,19 @@ public final class WasmModule {
                 declared.initialPages(),
                 Math.min(declared.maximumPages(), memoryLimitPages),
                 declared.shared());
+        check.dataFits(declared);
+        com.dylibso.chicory.wasm.WasmModule module = Tables.bounded(parsed, tableLimitEntries);
+        this.module = module;
+        long maxMemoryBytes = (long) memoryLimits.maximumPages() * Memory.PAGE_SIZE;
+        if (b.maxMessageBytes == 0) {
+            this.maxMessageBytes = (int) Math.min(Integer.MAX_VALUE, maxMemoryBytes / 2);
+        } else if (b.maxMessageBytes > maxMemoryBytes) {
+            throw new IllegalArgumentException("maxMessageBytes " + b.maxMessageBytes
+                    + " can never fit the module's memory of at most " + memoryLimits.maximumPages()
+                    + " pages (" + maxMemoryBytes + " bytes)");
+        } else {
+            this.maxMessageBytes = b.maxMessageBytes;
+        }
 
         List<ImportFunction> functions = new ArrayList<>(b.grants.size());
         for (HostFunction f : b.grants.values()) {
@@ -189,6 +216,27 @@ public final class WasmModule {
      */
     public int memoryLimitPages() {
         return memoryLimitPages;
+    }
+
+    /**
+     * The cap on table entries per instance, all tables together, this module was built with.
+     *
+     * @return the configured cap
+     */
+    public int tableLimitEntries() {
+        return tableLimitEntries;
+    }
+
+    /**
+     * The largest message {@link WasmInstance#handle(byte[])} hands to the guest, in bytes: set
+     * by {@link Builder#maxMessageBytes(int)}, or by default half of the most memory an instance
+     * can have ({@link #maxMemoryPages()} x 64 KiB / 2), leaving the other half for the guest's
+     * own data and its reply.
+     *
+     * @return the maximum, in bytes
+     */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     /**
@@ -313,6 +361,9 @@ public final class WasmModule {
         private @Nullable String resource;
         private String handlerExport = DEFAULT_HANDLER_EXPORT;
         private int memoryLimitPages = DEFAULT_MEMORY_LIMIT_PAGES;
+        private int tableLimitEntries = DEFAULT_TABLE_LIMIT_ENTRIES;
+        /** 0: derived from the memory cap at build. */
+        private int maxMessageBytes;
         private Duration timeBudget = DEFAULT_TIME_BUDGET;
         private boolean compiled = true;
         private final Map<String, HostFunction> grants = new LinkedHashMap<>();
@@ -398,6 +449,49 @@ public final class WasmModule {
                         + MAX_MEMORY_LIMIT_PAGES + ", but was " + maxPages);
             }
             this.memoryLimitPages = maxPages;
+            return this;
+        }
+
+        /**
+         * Caps the entries of each instance's tables, all tables together. Tables live on the
+         * host's heap, outside linear memory, so the memory cap does not bound them. A
+         * {@code table.grow} past the cap returns -1 to the guest, as {@code memory.grow} past
+         * the memory cap does (the guest sees a failed growth, not a trap); a module whose
+         * declared tables do not fit is refused by {@link #build()}. The headroom above the
+         * declared sizes is shared out evenly between the module's tables when it is built
+         * (most modules have one table, which gets all of it), so a grown table of one instance
+         * never counts against another. Default {@value #DEFAULT_TABLE_LIMIT_ENTRIES}.
+         *
+         * @param maxEntries the cap, between 0 and {@value #MAX_TABLE_LIMIT_ENTRIES}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxEntries} is out of range
+         */
+        public Builder tableLimitEntries(int maxEntries) {
+            if (maxEntries < 0 || maxEntries > MAX_TABLE_LIMIT_ENTRIES) {
+                throw new IllegalArgumentException("tableLimitEntries must be between 0 and "
+                        + MAX_TABLE_LIMIT_ENTRIES + ", but was " + maxEntries);
+            }
+            this.tableLimitEntries = maxEntries;
+            return this;
+        }
+
+        /**
+         * The largest message handed to the guest, in bytes. A larger one is refused before
+         * {@code alloc} is called, with a {@link WasmMessageTooLargeException}: the guest never
+         * sees it and the instance goes on. By default, half of the most memory an instance can
+         * have (see {@link WasmModule#maxMessageBytes()}); {@link #build()} refuses a maximum
+         * larger than that memory, which no guest could hold.
+         *
+         * @param maxBytes the maximum, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxBytes} is less than 1
+         */
+        public Builder maxMessageBytes(int maxBytes) {
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("maxMessageBytes must be between 1 and " + Integer.MAX_VALUE
+                        + ", but was " + maxBytes);
+            }
+            this.maxMessageBytes = maxBytes;
             return this;
         }
 

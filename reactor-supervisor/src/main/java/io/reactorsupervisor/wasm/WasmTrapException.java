@@ -7,7 +7,10 @@ package io.reactorsupervisor.wasm;
  * <p>The {@link WasmInstance} that threw it is poisoned: its linear memory may hold a half-done
  * update, so every later call on it throws {@link IllegalStateException}. Create a fresh instance
  * with {@link WasmModule#newInstance()}. The cause, when present, is the exception the runtime or
- * the host function threw.
+ * the host function threw, and its stack trace is where to look: an exception with a cause has
+ * no stack trace of its own (it would repeat the cause's host frames, at a cost on every
+ * restart); one without a cause (a reply outside memory, a call that returned past its budget)
+ * has its own.
  */
 public final class WasmTrapException extends RuntimeException {
 
@@ -19,8 +22,14 @@ public final class WasmTrapException extends RuntimeException {
     /** The export that was running. */
     private final String exportName;
 
+    /**
+     * A trap with the exception the runtime or the host function threw as its cause. It has no
+     * stack trace of its own: it is created on the same thread, a few frames above where its cause
+     * was thrown, so the cause's trace shows the same host frames (and the guest's, for a trap),
+     * and filling a second trace would add its cost to every restart.
+     */
     WasmTrapException(TrapKind kind, String exportName, String detail, Throwable cause) {
-        super("wasm trap in '" + exportName + "': " + detail, cause);
+        super("wasm trap in '" + exportName + "': " + detail, cause, true, false);
         this.kind = kind;
         this.exportName = exportName;
     }

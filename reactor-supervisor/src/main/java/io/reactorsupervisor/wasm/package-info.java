@@ -56,11 +56,26 @@
  *   <li><b>Time budget.</b> Each call ({@code alloc} and {@code handle} together, {@code health},
  *       or creation including {@code init}) runs under the module's wall-clock
  *       {@linkplain io.reactorsupervisor.wasm.WasmModule.Builder#timeBudget(java.time.Duration)
- *       time budget}; a guest that overruns it is stopped.</li>
+ *       time budget}; a guest that overruns it is stopped, and a call that returns after its
+ *       budget ran out (the interrupt landed in a host function that ignored it) is a trap all
+ *       the same, its result discarded. A host function is outside the budget's reach while it
+ *       runs: one that may take long must wait interruptibly and throw when interrupted.</li>
+ *   <li><b>Message size.</b> A message longer than the module's
+ *       {@linkplain io.reactorsupervisor.wasm.WasmModule.Builder#maxMessageBytes(int) maximum}
+ *       (by default half of the most memory an instance can have) is refused before
+ *       {@code alloc} with a {@link io.reactorsupervisor.wasm.WasmMessageTooLargeException}; the
+ *       instance carries on, and a component rejects that message instead of crashing.</li>
  *   <li><b>Memory cap.</b> Linear memory can grow to the smaller of the module's declared maximum
  *       and {@linkplain io.reactorsupervisor.wasm.WasmModule.Builder#memoryLimitPages(int) the
  *       cap}; {@code memory.grow} past it returns -1 to the guest, which is not a trap. A module
- *       whose initial memory exceeds the cap is refused when built.</li>
+ *       whose initial memory exceeds the cap, or whose data segment does not fit its initial
+ *       memory, is refused when built.</li>
+ *   <li><b>Table cap.</b> Tables live on the host's heap, so they have a cap of their own:
+ *       {@linkplain io.reactorsupervisor.wasm.WasmModule.Builder#tableLimitEntries(int) entries of
+ *       all tables together}; {@code table.grow} past it returns -1. Every instance starts from
+ *       the module's declared tables, whatever other instances grew.</li>
+ *   <li><b>No GC proposal.</b> A module with struct or array types (the GC proposal) is refused
+ *       when built: its objects would live on the host's heap, where no cap reaches.</li>
  *   <li><b>Imports.</b> A module may import only the host functions its
  *       {@link io.reactorsupervisor.wasm.WasmModule} grants, with the same types; any other
  *       import (including a memory, table or global) is refused when the module is built. WASI

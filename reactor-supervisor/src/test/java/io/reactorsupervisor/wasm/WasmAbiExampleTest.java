@@ -30,6 +30,7 @@ class WasmAbiExampleTest extends VirtualTimeTest {
     private static final Path PACKAGE_INFO = Path.of("src/main/java/io/reactorsupervisor/wasm/package-info.java");
 
     private static WasmModule module;
+    private static String source;
 
     @BeforeAll
     static void readTheGuest() throws IOException {
@@ -38,7 +39,8 @@ class WasmAbiExampleTest extends VirtualTimeTest {
                 .collect(Collectors.joining("\n"));
         Matcher m = Pattern.compile("<pre>\\{@code\\n(\\(module.*?)\\n}</pre>", Pattern.DOTALL).matcher(javadoc);
         assertThat(m.find()).as("a <pre>{@code (module ...)}</pre> block in %s", PACKAGE_INFO).isTrue();
-        module = WasmModule.builder().bytes(Wat2Wasm.parse(m.group(1))).build();
+        source = m.group(1);
+        module = WasmModule.builder().bytes(Wat2Wasm.parse(source)).build();
     }
 
     @Test
@@ -53,8 +55,21 @@ class WasmAbiExampleTest extends VirtualTimeTest {
     }
 
     @Test
-    void aMessageTooLargeForTheDocumentedGuestsBufferIsABadReplyFromAlloc() {
+    void aMessageAboveTheDefaultMaximumIsRefusedBeforeTheGuestSeesIt() {
         WasmInstance instance = module.newInstance();
+
+        assertThat(module.maxMessageBytes()).isEqualTo(65536 / 2);
+        assertThat(instance.handle(new byte[65536 / 2])).hasSize(7 + 65536 / 2);
+        assertThatThrownBy(() -> instance.handle(new byte[65536 / 2 + 1]))
+                .isInstanceOf(WasmMessageTooLargeException.class);
+        assertThat(instance.isPoisoned()).isFalse();
+        assertThat(instance.handle(new byte[1])).hasSize(8);
+    }
+
+    @Test
+    void aMessageTooLargeForTheDocumentedGuestsBufferIsABadReplyFromAlloc() {
+        WasmInstance instance = WasmModule.builder().bytes(Wat2Wasm.parse(source)).maxMessageBytes(65536).build()
+                .newInstance();
 
         assertThat(instance.handle(new byte[65536 - 1024])).hasSize(7 + 65536 - 1024);
         assertThatThrownBy(() -> instance.handle(new byte[65536 - 1024 + 1]))

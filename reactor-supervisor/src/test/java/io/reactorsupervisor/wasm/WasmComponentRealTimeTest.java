@@ -137,7 +137,11 @@ class WasmComponentRealTimeTest {
     void concurrentSendersNeverMakeTheGuestRunTwoMessagesAtOnce() throws Exception {
         int senders = 4;
         int perSender = 500;
-        ComponentSpec<String, String> spec = counter("c");
+        // A generous budget: on a loaded machine a call descheduled past 50 ms would be a trap
+        // (a call that returns after its budget is one), and this test is about overlap.
+        WasmModule patient = Wat.module("counter").timeBudget(Duration.ofSeconds(20)).build();
+        ComponentSpec<String, String> spec =
+                WasmComponent.named("c", patient, WasmCodec.utf8(), WasmCodec.utf8()).build();
         root = Supervisor.named("root").child(spec).start();
         ComponentRef<String, String> ref = root.ref(spec);
 

@@ -19,10 +19,13 @@ import io.reactorsupervisor.wasm.WasmModule;
  * Every incarnation of parse gets a fresh instance of it.
  *
  * <p>The guest has one page of linear memory (64 KiB) and copies a line to a 48 KiB buffer at
- * 16 KiB: a longer line does not fit, {@code alloc}'s address is outside memory and the call
- * traps, which throws the instance away. So {@link #handler()} refuses a line longer than
- * {@link #MAX_LINE_BYTES} in Java, before it is copied in, with an
- * {@link OrderLineTooLongException} that parse's spec answers with {@code Directive.RESUME}.
+ * 16 KiB. Three limits, from the outside in: {@link #handler()} refuses a line longer than
+ * {@link #MAX_LINE_BYTES} in Java, before it is encoded for the guest, with an
+ * {@link OrderLineTooLongException} that parse's spec answers with {@code Directive.RESUME};
+ * the module refuses any message longer than its buffer ({@link #MAX_MESSAGE_BYTES}, see
+ * {@link WasmModule.Builder#maxMessageBytes(int)}) before {@code alloc}, so even a caller that
+ * skips the handler cannot make the guest trap with a long line; and the guest itself answers
+ * {@code ERR line too long} to a line between the two.
  */
 public final class OrderParser {
 
@@ -35,6 +38,12 @@ public final class OrderParser {
      * well inside its memory.
      */
     public static final int MAX_LINE_BYTES = 1024;
+
+    /**
+     * The largest message the module hands to the guest: its 48 KiB message buffer. A longer
+     * one would not fit in the guest's one page and is refused before {@code alloc}.
+     */
+    public static final int MAX_MESSAGE_BYTES = 48 * 1024;
 
     private OrderParser() {
     }
@@ -80,6 +89,7 @@ public final class OrderParser {
         static final WasmModule MODULE = WasmModule.builder()
                 .bytes(wasm())
                 .memoryLimitPages(1)                 // 64 KiB: all a parser of order lines needs
+                .maxMessageBytes(MAX_MESSAGE_BYTES)  // the guest's buffer: a longer line is refused, not a trap
                 .timeBudget(Duration.ofSeconds(2)) // a runaway guest is stopped after this (wall clock:
                                                     // generous, so a loaded machine never trips it)
                 .build();
