@@ -335,7 +335,7 @@ final class ComponentCell extends ChildCell {
         Object message = Envelope.message(item);
         if (item instanceof Ask) {
             Throwable error;
-            if (reason == DeadLetterReason.REJECTED && cause != null) {
+            if ((reason == DeadLetterReason.REJECTED || reason == DeadLetterReason.TOO_LARGE) && cause != null) {
                 error = cause; // rejected by RESUME: the caller sees why, as the handler said it
             } else if (reason == DeadLetterReason.CRASHED && cause != null) {
                 error = new MessageCrashedException(path, cause);

@@ -9,6 +9,12 @@ public enum DeadLetterReason {
      * it: the component carries on with the same state.
      */
     REJECTED,
+    /**
+     * The message was larger than its component accepts and was refused before it was handled
+     * (a {@link MessageTooLargeException} rejected by {@link Directive#RESUME}, as a WebAssembly
+     * component does for a message over its module's maximum size): the component carries on.
+     */
+    TOO_LARGE,
     /** The component gave up (restart limit, or a policy without restart) with the message still queued. */
     COMPONENT_FAILED,
     /** The component had stopped (normal exit without restart, or removed) with the message still queued. */

@@ -350,7 +350,8 @@ final class Incarnation implements Subscription {
                 Tree.LOG.info("'{}' rejected {} and carries on: {}", path, cell.cspec.describe(message),
                         cause.getClass().getName());
             }
-            cell.deadLetter(item, DeadLetterReason.REJECTED, cause, path, at);
+            cell.deadLetter(item, cause instanceof MessageTooLargeException ? DeadLetterReason.TOO_LARGE
+                    : DeadLetterReason.REJECTED, cause, path, at);
             return;
         }
         if (Tree.LOG.isWarnEnabled()) {

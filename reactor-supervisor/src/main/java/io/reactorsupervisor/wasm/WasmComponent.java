@@ -42,7 +42,7 @@ import reactor.core.publisher.Mono;
  *       than the module's {@linkplain WasmModule#maxMessageBytes() maximum} (once encoded) never
  *       reaches the guest: it fails with {@link WasmMessageTooLargeException}, which the returned
  *       builder already maps to {@link Directive#RESUME}, so it becomes a {@code DeadLetter} of
- *       reason {@code REJECTED} with that cause, an {@code ask} fails with it, and the component
+ *       reason {@code TOO_LARGE} with that cause, an {@code ask} fails with it, and the component
  *       carries on with the same instance. (That rule is declared first: a further
  *       {@code onFailure} for that type or a subtype of it is refused, one for a supertype such
  *       as {@code IllegalArgumentException} is fine and applies to other failures.)</li>

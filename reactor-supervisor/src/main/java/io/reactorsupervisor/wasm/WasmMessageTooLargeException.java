@@ -7,10 +7,10 @@ package io.reactorsupervisor.wasm;
  *
  * <p>A component made by {@link WasmComponent} rejects such a message
  * ({@link io.reactorsupervisor.Directive#RESUME}): the message becomes a
- * {@code DeadLetter} of reason {@link io.reactorsupervisor.DeadLetterReason#REJECTED} with this
+ * {@code DeadLetter} of reason {@link io.reactorsupervisor.DeadLetterReason#TOO_LARGE} with this
  * exception as its cause, an {@code ask} fails with it, and the component keeps its instance.
  */
-public final class WasmMessageTooLargeException extends IllegalArgumentException {
+public final class WasmMessageTooLargeException extends io.reactorsupervisor.MessageTooLargeException {
 
     private static final long serialVersionUID = 1L;
 

@@ -52,7 +52,7 @@ class WasmMessageSizeTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.DeadLetter.class, "root/echo"))
                 .hasSize(4)
                 .allSatisfy(d -> {
-                    assertThat(d.reason()).isEqualTo(DeadLetterReason.REJECTED);
+                    assertThat(d.reason()).isEqualTo(DeadLetterReason.TOO_LARGE);
                     assertThat(d.cause()).isInstanceOf(WasmMessageTooLargeException.class);
                 });
     }
