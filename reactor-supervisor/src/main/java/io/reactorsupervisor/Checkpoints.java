@@ -1,5 +1,6 @@
 package io.reactorsupervisor;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +18,9 @@ final class Checkpoints {
 
     /** The saves in progress, per store and key, across components and trees of this process. */
     private static final ConcurrentHashMap<WriterKey, KeyWriter> WRITERS = new ConcurrentHashMap<>();
+
+    /** How long a component that ends waits for its last save before its supervisor is told. */
+    static final Duration FLUSH_BOUND = Duration.ofSeconds(10);
 
     private final ComponentCell cell;
     private final Persistence<Object> persistence;
@@ -167,6 +171,21 @@ final class Checkpoints {
                 return;
             }
         }
+    }
+
+    /**
+     * The component has ended for good: its supervisor is told once the saves of its key have
+     * ended (so that a stopped tree, or a passivated component, has its state in the store), or
+     * after {@link #FLUSH_BOUND} if the store does not answer.
+     */
+    void endedAfterSaves(@Nullable Throwable cause) {
+        idle(persistence.store(), key())
+                .timeout(FLUSH_BOUND, cell.timer())
+                .subscribe(null, e -> {
+                    Tree.LOG.warn("'{}': its last checkpoint (key '{}') was not saved within {}; it ends without "
+                            + "waiting for it", cell.path(), key(), Durations.human(FLUSH_BOUND));
+                    cell.tellEnded(cause);
+                }, () -> cell.tellEnded(cause));
     }
 
     void saveFailed(long v, Throwable t) {

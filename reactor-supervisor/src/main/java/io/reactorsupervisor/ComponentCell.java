@@ -182,6 +182,11 @@ final class ComponentCell extends ChildCell {
                         polled = 0;
                         if (state().isTerminal()) {
                             retireWorker();
+                            Checkpoints cp = checkpoints;
+                            if (cp != null) {
+                                cp.endedAfterSaves(endCause); // the supervisor hears of it once its last save ended
+                                return DRAINED;
+                            }
                         }
                         tellEnded(endCause);
                     }

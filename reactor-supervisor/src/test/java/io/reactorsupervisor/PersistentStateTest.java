@@ -306,6 +306,52 @@ class PersistentStateTest extends VirtualTimeTest {
     }
 
     @Test
+    void aStoppedTreeCompletesItsShutdownOnlyOnceTheLastSaveHasEnded() {
+        List<Sinks.Empty<Void>> inFlight = new CopyOnWriteArrayList<>();
+        StateStore slow = new Delegating(memory) {
+            @Override
+            public Mono<Boolean> save(String key, StoredState state) {
+                Sinks.Empty<Void> done = Sinks.empty();
+                inFlight.add(done);
+                return done.asMono().then(super.save(key, state));
+            }
+        };
+        ComponentSpec<String, Integer> spec = counter("c")
+                .persistent(slow, CODEC, CheckpointRule.everyMessages(100)).build();
+        Supervisor tree = start(Supervisor.named("root").child(spec));
+        expect(tree.ref(spec), "add", 1);
+        AtomicBoolean down = new AtomicBoolean();
+        tree.shutdown(Duration.ofSeconds(30)).subscribe(null, null, () -> down.set(true));
+        advance(10);
+        assertThat(inFlight).hasSize(1); // the stop's checkpoint
+        assertThat(down).isFalse();
+        inFlight.get(0).tryEmitEmpty();
+        advance(10);
+        assertThat(down).isTrue();
+        assertThat(memory.load("root/c").block().version()).isEqualTo(1);
+    }
+
+    @Test
+    void aStoreThatNeverAnswersDelaysTheEndBoundedly() {
+        StateStore stuck = new Delegating(memory) {
+            @Override
+            public Mono<Boolean> save(String key, StoredState state) {
+                return Mono.never();
+            }
+        };
+        ComponentSpec<String, Integer> spec = counter("c")
+                .persistent(stuck, CODEC, CheckpointRule.EVERY_MESSAGE).build();
+        Supervisor tree = start(Supervisor.named("root").child(spec));
+        expect(tree.ref(spec), "add", 1);
+        AtomicBoolean down = new AtomicBoolean();
+        tree.shutdown(Duration.ofSeconds(30)).subscribe(null, null, () -> down.set(true));
+        advance(Duration.ofSeconds(9));
+        assertThat(down).isFalse();
+        advance(Duration.ofSeconds(2));
+        assertThat(down).isTrue();
+    }
+
+    @Test
     void theKeyIsThePathWithTheSpecsPrefix() {
         ComponentSpec<String, Integer> spec = counter("c")
                 .persistent(Persistence.of(memory, CODEC).keyPrefix("app1:")).build();
