@@ -27,10 +27,12 @@ final class Checkpoints {
     private @Nullable String key;
     /** The version of the latest checkpoint this component knows of (loaded or taken); the drain's. */
     private volatile long version;
-    /** Crashes in a row of incarnations restored from {@link #version} before they took a newer one. */
-    private volatile int strikes;
-    /** The checkpoint was found poisoned: the next start deletes it and starts fresh. */
-    private volatile boolean discard;
+    /**
+     * Crashes in a row on a restored checkpoint, per store and key, kept apart from the cell so
+     * that they count across cells too (a keyed component activated again, a child started
+     * again); an entry lives until its key takes a new checkpoint or is discarded.
+     */
+    private static final ConcurrentHashMap<WriterKey, Strikes> STRIKES = new ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
     Checkpoints(ComponentCell cell, Persistence<?> persistence) {
@@ -57,8 +59,9 @@ final class Checkpoints {
         return Mono.defer(() -> {
             String k = key();
             StateStore store = persistence.store();
-            if (discard) {
-                discard = false;
+            WriterKey wk = new WriterKey(store, k);
+            Strikes s = STRIKES.get(wk);
+            if (s != null && s.discard && STRIKES.remove(wk, s)) {
                 return idle(store, k).then(Mono.defer(() -> store.delete(k)))
                         .onErrorResume(e -> {
                             Tree.LOG.warn("'{}': deleting its discarded checkpoint failed; it starts fresh anyway",
@@ -115,16 +118,18 @@ final class Checkpoints {
      */
     void crashed(Incarnation inc) {
         long restored = inc.restoredVersion;
-        if (restored <= 0 || inc.checkpointed || discard) {
+        if (restored <= 0 || inc.checkpointed) {
             return;
         }
-        int n = strikes + 1;
-        if (n < persistence.discardAfter()) {
-            strikes = n;
+        int limit = persistence.discardAfter();
+        Strikes s = STRIKES.compute(new WriterKey(persistence.store(), key()), (wk, old) ->
+                old == null || old.version != restored ? new Strikes(restored, 1, limit <= 1)
+                        : old.discard ? old : new Strikes(restored, old.count + 1, old.count + 1 >= limit));
+        if (!s.discard || s.announced) {
             return;
         }
-        strikes = 0;
-        discard = true;
+        s.announced = true;
+        int n = s.count;
         Tree.LOG.warn("'{}': its checkpoint (key '{}', version {}) crashed it {} times in a row; it is discarded "
                 + "and the component starts fresh", cell.path(), key(), restored, n);
         cell.tree.publish(new SupervisionEvent.StateDiscarded(cell.path(), Tree.now(), key(), restored, n));
@@ -162,9 +167,11 @@ final class Checkpoints {
         }
         version = v;
         inc.checkpointed = true;
-        strikes = 0;
         StoredState state = StoredState.of(v, bytes);
         WriterKey wk = new WriterKey(persistence.store(), key());
+        if (!STRIKES.isEmpty()) {
+            STRIKES.remove(wk); // a newer checkpoint: the one it was restored from is not blamed any more
+        }
         for (;;) {
             KeyWriter w = WRITERS.computeIfAbsent(wk, KeyWriter::new);
             if (w.offer(state, this)) {
@@ -219,6 +226,20 @@ final class Checkpoints {
     }
 
     private record WriterKey(StateStore store, String key) {
+    }
+
+    /** Crashes in a row on one checkpoint; {@code discard}: the next start deletes it. */
+    private static final class Strikes {
+        final long version;
+        final int count;
+        final boolean discard;
+        volatile boolean announced;
+
+        Strikes(long version, int count, boolean discard) {
+            this.version = version;
+            this.count = count;
+            this.discard = discard;
+        }
     }
 
     /**

@@ -32,7 +32,11 @@ import java.util.Objects;
  * {@link #discardAfter(int) N} times in a row (incarnations that started from it and crashed
  * before taking a newer one, a decode failure included) is poisoned: it is deleted from the
  * store, {@link SupervisionEvent.StateDiscarded} says so, and the next incarnation starts
- * fresh, so a bad state cannot crash-loop the component forever.
+ * fresh, so a bad state cannot crash-loop the component forever. The crashes are counted per
+ * store and key in this process, not per running component: a keyed component activated
+ * again, or a child started again, continues the count. A component's very first start that
+ * fails this way fails that start, as any failed start does (OTP's {@code {error, Reason}});
+ * it still counts, so the next start of the key goes on from there.
  *
  * <p><b>Keys.</b> A component's key is its path ({@code root/carts/42}), so that each keyed
  * component gets its own; {@link #keyPrefix(String)} puts a prefix before it, to share a

@@ -352,6 +352,72 @@ class PersistentStateTest extends VirtualTimeTest {
     }
 
     @Test
+    void anAsynchronousHandlersStateIsCheckpointedWhenItsMonoHasEnded() {
+        ComponentSpec<String, Integer> spec = ComponentSpec.<String, Integer, Counter>named("c")
+                .state(Counter::new)
+                .handler((c, m) -> m.equals("boom") ? Mono.error(new IllegalStateException("boom"))
+                        : Mono.delay(Duration.ofSeconds(1)).map(x -> ++c.n))
+                .persistent(memory, CODEC, CheckpointRule.EVERY_MESSAGE)
+                .build();
+        ComponentRef<String, Integer> ref = run(spec);
+        StepVerifier.create(ref.ask("add")).then(() -> advance(Duration.ofSeconds(1))).expectNext(1)
+                .verifyComplete();
+        assertThat(memory.load("root/c").block().version()).isEqualTo(1);
+        ref.tell("boom");
+        StepVerifier.create(ref.ask("add")).then(() -> advance(Duration.ofSeconds(2))).expectNext(2)
+                .verifyComplete();
+    }
+
+    @Test
+    void aGroupRestartSavesTheStateOfTheSiblingsItStops() {
+        ComponentSpec<String, Integer> keeper = counter("keeper")
+                .persistent(memory, CODEC, CheckpointRule.everyMessages(100)).build();
+        ComponentSpec<String, Integer> crasher = counter("crasher").build();
+        Supervisor tree = start(Supervisor.named("root").strategy(SupervisionStrategy.ONE_FOR_ALL)
+                .child(keeper).child(crasher));
+        expect(tree.ref(keeper), "add", 1);
+        expect(tree.ref(keeper), "add", 2);
+        tree.ref(crasher).tell("boom");
+        advance(10);
+        expect(tree.ref(keeper), "add", 3);
+        assertThat(events(SupervisionEvent.StateRestored.class, "root/keeper")).hasSize(1);
+    }
+
+    @Test
+    void aStoreOrCodecThatAnswersNullCrashesTheStartWithASayingMessage() {
+        StateStore nulls = new Delegating(memory) {
+            @Override
+            public Mono<StoredState> load(String key) {
+                return null;
+            }
+        };
+        ComponentSpec<String, Integer> spec = counter("c")
+                .limit(RestartLimit.of(2, Duration.ofMinutes(1)))
+                .persistent(nulls, CODEC, CheckpointRule.EVERY_MESSAGE).build();
+        start(Supervisor.named("root").child(spec));
+        advance(10);
+        assertThat(events(SupervisionEvent.Crashed.class, "root/c")).first()
+                .satisfies(c -> assertThat(c.cause()).hasMessageStartingWith("loading the state of 'root/c' (key "
+                        + "'root/c')").hasRootCauseInstanceOf(NullPointerException.class));
+
+        memory.save("other/d", StoredState.of(1, new byte[] {'1'})).block();
+        StateCodec<Counter> nullCodec = StateCodec.of(CODEC::encode, b -> null);
+        ComponentSpec<String, Integer> d = counter("d").persistent(Persistence.of(memory, nullCodec).discardAfter(1))
+                .build();
+        Supervisor first = start(Supervisor.named("other").child(d));
+        advance(10);
+        // a first start that fails fails the child, as in OTP; the crash still counts against the checkpoint
+        assertThat(first.ref(d).state()).isEqualTo(ComponentState.FAILED);
+        assertThat(events(SupervisionEvent.StateDiscarded.class, "other/d")).hasSize(1);
+        // so the next start of that key, by another cell or tree, starts fresh
+        ComponentRef<String, Integer> ref = start(Supervisor.named("other").child(d)).ref(d);
+        advance(10);
+        expect(ref, "add", 1);
+        assertThat(events(SupervisionEvent.Crashed.class, "other/d")).first()
+                .satisfies(c -> assertThat(c.cause()).hasRootCauseMessage("codec decoded null"));
+    }
+
+    @Test
     void theKeyIsThePathWithTheSpecsPrefix() {
         ComponentSpec<String, Integer> spec = counter("c")
                 .persistent(Persistence.of(memory, CODEC).keyPrefix("app1:")).build();
