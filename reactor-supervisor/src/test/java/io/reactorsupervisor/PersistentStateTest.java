@@ -418,6 +418,29 @@ class PersistentStateTest extends VirtualTimeTest {
     }
 
     @Test
+    void aShutdownWhileTheCheckpointLoadsEndsAtItsDeadline() {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        StateStore hanging = new Delegating(memory) {
+            @Override
+            public Mono<StoredState> load(String key) {
+                return Mono.<StoredState>never().doOnCancel(() -> cancelled.set(true));
+            }
+        };
+        ComponentSpec<String, Integer> spec = counter("c").persistent(hanging, CODEC, CheckpointRule.EVERY_MESSAGE)
+                .build();
+        Supervisor tree = start(Supervisor.named("root").child(spec));
+        Mono<Integer> reply = tree.ref(spec).ask("add");
+        AtomicBoolean down = new AtomicBoolean();
+        StepVerifier.create(reply)
+                .then(() -> tree.shutdown(Duration.ofSeconds(1)).subscribe(null, null, () -> down.set(true)))
+                .then(() -> advance(Duration.ofSeconds(2)))
+                .expectError(ComponentUnavailableException.class)
+                .verify(Duration.ofSeconds(5));
+        assertThat(down).isTrue();
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
     void theKeyIsThePathWithTheSpecsPrefix() {
         ComponentSpec<String, Integer> spec = counter("c")
                 .persistent(Persistence.of(memory, CODEC).keyPrefix("app1:")).build();
