@@ -72,12 +72,19 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
      * child clears it when its next incarnation begins.
      */
     volatile boolean awaitingRestart;
+    /** Why a graceful stop was asked, when it says more than "shut down" (a keyed component's passivation). */
+    volatile @Nullable String stopReason;
     /** The parent's: it waits to hear that the next incarnation has started ({@link Signals.Started}). */
     volatile boolean startAwaited;
 
     ChildCell(ChildSpec spec, @Nullable SupervisorCell parent, Tree tree, int seq) {
+        this(spec, spec.name(), parent, tree, seq);
+    }
+
+    /** A child named apart from its spec: a keyed component, named by its key, shares its set's template. */
+    ChildCell(ChildSpec spec, String name, @Nullable SupervisorCell parent, Tree tree, int seq) {
         this.spec = spec;
-        this.name = spec.name();
+        this.name = name;
         this.parent = parent;
         this.tree = tree;
         this.seq = seq;
@@ -312,7 +319,8 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
             return;
         }
         if (e == null || e instanceof Signals.Stop) {
-            String reason = e == null ? "shut down" : ((Signals.Stop) e).reason;
+            String given = stopReason;
+            String reason = e == null ? (given != null ? given : "shut down") : ((Signals.Stop) e).reason;
             stopped(reason);
         } else {
             failed(Signals.unwrap(e));

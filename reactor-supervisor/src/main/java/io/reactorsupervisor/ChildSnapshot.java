@@ -4,10 +4,11 @@ import java.time.Duration;
 
 /**
  * One child of a supervision tree at the moment of a {@link Supervisor#snapshot() snapshot}:
- * a {@link ComponentSnapshot} or a {@link SupervisorSnapshot}, as Erlang/OTP's
+ * a {@link ComponentSnapshot}, a {@link SupervisorSnapshot} or, for a set of keyed components
+ * counted in aggregate, an {@link EntitiesSnapshot}, as Erlang/OTP's
  * {@code which_children}.
  */
-public sealed interface ChildSnapshot permits ComponentSnapshot, SupervisorSnapshot {
+public sealed interface ChildSnapshot permits ComponentSnapshot, SupervisorSnapshot, EntitiesSnapshot {
 
     /** @return the child's name */
     String name();
@@ -15,7 +16,7 @@ public sealed interface ChildSnapshot permits ComponentSnapshot, SupervisorSnaps
     /** @return the child's path in its tree */
     String path();
 
-    /** @return {@code "component"} or {@code "supervisor"} */
+    /** @return {@code "component"}, {@code "supervisor"} or {@code "entities"} */
     String kind();
 
     /** @return its lifecycle state */

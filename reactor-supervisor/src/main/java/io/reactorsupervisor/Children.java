@@ -62,6 +62,11 @@ final class Children {
         return new SupervisorCell((SupervisorSpec) spec, owner, owner.tree, seq);
     }
 
+    /** A keyed component of a set (see {@link EntitySet}), last in start order; one creator at a time. */
+    synchronized ComponentCell createKeyed(ComponentSpec<?, ?> template, String key) {
+        return new ComponentCell(template, key, owner, owner.tree, ++nextSeq);
+    }
+
     /** The children in start order (a copy of the map, sorted). */
     List<ChildCell> inStartOrder() {
         List<ChildCell> list = new ArrayList<>(byName.values());

@@ -84,7 +84,12 @@ final class ComponentCell extends ChildCell {
     final @Nullable Checkpoints checkpoints;
 
     ComponentCell(ComponentSpec<?, ?> spec, SupervisorCell parent, Tree tree, int seq) {
-        super(spec, parent, tree, seq);
+        this(spec, spec.name(), parent, tree, seq);
+    }
+
+    /** A keyed component: named by its key, built from its set's template. */
+    ComponentCell(ComponentSpec<?, ?> spec, String name, SupervisorCell parent, Tree tree, int seq) {
+        super(spec, name, parent, tree, seq);
         this.cspec = spec;
         this.mailbox = new MessageQueue(spec.mailbox().capacity());
         this.ref = new LocalRef(this);

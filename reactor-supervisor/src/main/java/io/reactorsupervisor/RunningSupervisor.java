@@ -86,6 +86,30 @@ final class RunningSupervisor implements Supervisor {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
+    public <K, M, R> Entities<K, M, R> entities(EntitiesSpec<K, M, R> spec) {
+        Objects.requireNonNull(spec, "spec");
+        ArrayDeque<SupervisorCell> stack = new ArrayDeque<>();
+        stack.push(cell);
+        while (!stack.isEmpty()) {
+            SupervisorCell s = stack.pop();
+            List<ChildCell> children = s.children.inStartOrder();
+            for (ChildCell c : children) {
+                if (c instanceof SupervisorCell && ((SupervisorCell) c).sspec == spec.supervisor) {
+                    return (Entities<K, M, R>) Objects.requireNonNull(((SupervisorCell) c).entities).face;
+                }
+            }
+            for (int i = children.size() - 1; i >= 0; i--) {
+                if (children.get(i) instanceof SupervisorCell && ((SupervisorCell) children.get(i)).entities == null) {
+                    stack.push((SupervisorCell) children.get(i));
+                }
+            }
+        }
+        throw new IllegalArgumentException("no entities started from spec '" + spec.name() + "' under '" + path()
+                + "'");
+    }
+
+    @Override
     public Supervisor supervisor(String relativePath) {
         ChildCell c = lookup(relativePath);
         if (!(c instanceof SupervisorCell)) {
@@ -139,7 +163,9 @@ final class RunningSupervisor implements Supervisor {
             Level level = levels.peek();
             if (level.next < level.children.size()) {
                 ChildCell c = level.children.get(level.next++);
-                if (c instanceof SupervisorCell) {
+                if (c instanceof SupervisorCell && ((SupervisorCell) c).entities != null) {
+                    level.snapshots.add(((SupervisorCell) c).entities.snapshot()); // in aggregate, however many keys
+                } else if (c instanceof SupervisorCell) {
                     levels.push(new Level((SupervisorCell) c));
                 } else {
                     level.snapshots.add(c.snapshot());
@@ -223,6 +249,10 @@ final class RunningSupervisor implements Supervisor {
         ComponentState s = cell.state();
         if (s == ComponentState.STOPPING || s.isTerminal()) {
             throw new IllegalStateException("supervisor '" + path() + "' is " + s + " and cannot start children");
+        }
+        if (cell.entities != null) {
+            throw new IllegalStateException("'" + path() + "' is a set of keyed components: its children start "
+                    + "with their first message (Entities.ref(key))");
         }
         if (cell.children.byName.containsKey(spec.name())) {
             throw duplicate(spec);

@@ -69,6 +69,20 @@ public interface Supervisor {
     <M, R> ComponentRef<M, R> ref(String relativePath);
 
     /**
+     * The running set of keyed components started from {@code spec}: a direct child first,
+     * otherwise the first match in the subtree, depth first in start order.
+     *
+     * @param spec the spec the set was started from (compared by identity)
+     * @param <K> the type of keys
+     * @param <M> the type of messages
+     * @param <R> the type of replies
+     * @return the set
+     * @throws IllegalArgumentException if no set in this subtree was started from it
+     * @throws NullPointerException if {@code spec} is null
+     */
+    <K, M, R> Entities<K, M, R> entities(EntitiesSpec<K, M, R> spec);
+
+    /**
      * A nested supervisor by its path relative to this one.
      *
      * @param relativePath names separated by '/'

@@ -30,6 +30,8 @@ final class SupervisorCell extends ChildCell {
     final RunningSupervisor face;
     private final Queue<Object> signals = Queues.unboundedMultiproducer().get();
     final Children children = new Children(this);
+    /** The keyed components this supervisor runs, when it is a set of them ({@link EntitiesSpec}). */
+    final @Nullable EntitySet entities;
 
     // ---- the drain's
     private final RestartWindow intensity;
@@ -48,6 +50,7 @@ final class SupervisorCell extends ChildCell {
         this.sspec = spec;
         this.face = new RunningSupervisor(this);
         this.intensity = new RestartWindow(spec.intensity());
+        this.entities = spec.entities == null ? null : new EntitySet(this, spec.entities);
     }
 
     static Supervisor startRoot(SupervisorSpec spec) {
@@ -232,7 +235,12 @@ final class SupervisorCell extends ChildCell {
 
     /** A child's pipeline has ended and the child has flushed what it held. */
     private void childEnded(ChildCell c, @Nullable Throwable cause) {
-        if (children.ended(c, cause)) {
+        boolean awaited = children.ended(c, cause);
+        EntitySet keyed = entities;
+        if (keyed != null && keyed.childEnded(c, cause)) {
+            return; // a keyed component: passivated, or gone until its next message
+        }
+        if (awaited) {
             return;
         }
         // nobody waited for it: it ended by itself (a normal exit, or it gave up)
@@ -356,6 +364,9 @@ final class SupervisorCell extends ChildCell {
             return;
         }
         Throwable terminalCause = state() == ComponentState.FAILED ? cause : null;
+        if (entities != null) {
+            entities.closed(); // messages waiting for an activation are dead letters now
+        }
         // ended before its declared children had all started: whoever waits for the start learns so
         firstStart.tryEmitError(new ComponentUnavailableException(path(), state(), terminalCause));
         Throwable failure = terminalCause == null ? null : Signals.unwrap(terminalCause);

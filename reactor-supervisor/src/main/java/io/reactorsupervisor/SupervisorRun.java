@@ -80,6 +80,9 @@ final class SupervisorRun implements Subscription {
             });
         }, () -> {
             starting = false;
+            if (s.entities != null) {
+                s.entities.begun(); // keys that waited while the set started or restarted
+            }
             s.firstStart.tryEmitEmpty();
             s.tellStarted();
             s.replayDeferred();

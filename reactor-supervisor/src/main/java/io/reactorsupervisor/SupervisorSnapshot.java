@@ -167,6 +167,13 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
             c.circuitBreakers().forEach((breaker, state) -> sb.append(" breaker:").append(breaker).append('=')
                     .append(state));
         }
+        if (node instanceof EntitiesSnapshot) {
+            EntitiesSnapshot e = (EntitiesSnapshot) node;
+            sb.append(" active=").append(e.active()).append(" passivating=").append(e.passivating())
+                    .append(" restarting=").append(e.restarting()).append(" waiting=").append(e.waiting())
+                    .append(" activations=").append(e.activations()).append(" passivations=")
+                    .append(e.passivations());
+        }
         sb.append(" uptime=").append(Durations.human(node.uptime())).append('\n');
     }
 }

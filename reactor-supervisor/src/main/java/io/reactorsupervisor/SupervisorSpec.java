@@ -32,6 +32,8 @@ public final class SupervisorSpec implements ChildSpec {
     private final RestartStrategy restartStrategy;
     private final RestartLimit restartLimit;
     private final RestartPolicy restartPolicy;
+    /** Set when this supervisor runs a set of keyed components: its children are the active keys. */
+    final @Nullable EntitiesSpec<?, ?, ?> entities;
 
     private SupervisorSpec(Builder b) {
         this.name = b.name;
@@ -43,6 +45,14 @@ public final class SupervisorSpec implements ChildSpec {
         this.restartStrategy = b.restartStrategy;
         this.restartLimit = b.restartLimit;
         this.restartPolicy = b.restartPolicy;
+        this.entities = b.entities;
+    }
+
+    /** The one-for-one supervisor a set of keyed components runs as. */
+    static SupervisorSpec entities(EntitiesSpec<?, ?, ?> spec) {
+        Builder b = new Builder(spec.name()).intensity(spec.intensity());
+        b.entities = spec;
+        return b.build();
     }
 
     /**
@@ -131,6 +141,7 @@ public final class SupervisorSpec implements ChildSpec {
         private RestartStrategy restartStrategy = RestartStrategy.immediate();
         private RestartLimit restartLimit = RestartLimit.DEFAULT;
         private RestartPolicy restartPolicy = RestartPolicy.PERMANENT;
+        private @Nullable EntitiesSpec<?, ?, ?> entities;
 
         private Builder(String name) {
             this.name = name;
@@ -178,6 +189,18 @@ public final class SupervisorSpec implements ChildSpec {
          */
         public Builder child(Builder child) {
             return child(Objects.requireNonNull(child, "child").build());
+        }
+
+        /**
+         * Adds a set of keyed components as a child (see {@link EntitiesSpec}); its components
+         * start on their first message. Find it with {@link Supervisor#entities(EntitiesSpec)}.
+         *
+         * @param entities the set
+         * @return this builder
+         * @throws IllegalArgumentException as {@link #child(ChildSpec)}
+         */
+        public Builder entities(EntitiesSpec<?, ?, ?> entities) {
+            return child(Objects.requireNonNull(entities, "entities").supervisor);
         }
 
         /**

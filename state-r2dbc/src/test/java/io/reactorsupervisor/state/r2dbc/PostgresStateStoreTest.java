@@ -29,10 +29,7 @@ class PostgresStateStoreTest extends StateStoreContract {
 
     /** The server's connections, or the test is skipped (failed in CI) when it does not answer. */
     static ConnectionFactory reachable() {
-        String url = System.getenv(URL_VARIABLE);
-        if (url == null || url.isBlank()) {
-            url = DEFAULT_URL;
-        }
+        String url = url();
         ConnectionFactory factory = ConnectionFactories.get(url);
         try {
             Mono.usingWhen(Mono.from(factory.create()), c -> Mono.from(c.createStatement("SELECT 1").execute())
@@ -48,6 +45,12 @@ class PostgresStateStoreTest extends StateStoreContract {
             Assumptions.abort(missing + " (skipped outside CI; with CI=true it fails)");
             throw e;
         }
+    }
+
+    /** The server's URL: {@value #URL_VARIABLE}, or {@value #DEFAULT_URL}. */
+    static String url() {
+        String url = System.getenv(URL_VARIABLE);
+        return url == null || url.isBlank() ? DEFAULT_URL : url;
     }
 
     @Override
