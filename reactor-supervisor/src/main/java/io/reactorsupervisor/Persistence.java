@@ -38,6 +38,11 @@ import java.util.Objects;
  * fails this way fails that start, as any failed start does (OTP's {@code {error, Reason}});
  * it still counts, so the next start of the key goes on from there.
  *
+ * <p>A crash on a message that is redelivered ({@link ComponentSpec.Builder#redeliveries(int)})
+ * counts too: the library cannot tell a poisoned message from a poisoned state. When a spec
+ * redelivers, choose {@code discardAfter} above its redeliveries, so that a message that keeps
+ * crashing becomes a dead letter before the checkpoint is blamed.
+ *
  * <p><b>Keys.</b> A component's key is its path ({@code root/carts/42}), so that each keyed
  * component gets its own; {@link #keyPrefix(String)} puts a prefix before it, to share a
  * store between applications.
