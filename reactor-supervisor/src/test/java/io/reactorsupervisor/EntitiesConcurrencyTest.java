@@ -80,17 +80,21 @@ class EntitiesConcurrencyTest {
         pool = Executors.newFixedThreadPool(SENDERS + 1);
         CountDownLatch go = new CountDownLatch(1);
         AtomicBoolean sending = new AtomicBoolean(true);
+        AtomicInteger passivated = new AtomicInteger();
+        AtomicLong sentInAll = new AtomicLong();
         List<Future<Integer>> senders = new ArrayList<>();
         for (int t = 0; t < SENDERS; t++) {
             int sender = t;
             senders.add(pool.submit(() -> {
                 go.await();
                 int refused = 0;
-                for (int i = 0; i < perSender; i++) {
+                // at least perSender each, and on until 20 passivations have happened under the senders
+                for (int i = 0; i < perSender || (passivated.get() < 20 && i < 50 * perSender); i++) {
                     String key = keys[i % keys.length];
                     if (!entities.ref(key).tell(new KeyedMsg(key, sender, i))) {
                         refused++;
                     }
+                    sentInAll.incrementAndGet();
                     if (i % 64 == 0) {
                         Thread.yield(); // let the passivations in between
                     }
@@ -98,7 +102,6 @@ class EntitiesConcurrencyTest {
                 return refused;
             }));
         }
-        AtomicInteger passivated = new AtomicInteger();
         Future<Integer> passivator = pool.submit(() -> {
             go.await();
             int n = 0;
@@ -119,12 +122,12 @@ class EntitiesConcurrencyTest {
         }
         sending.set(false);
         passivator.get(30, TimeUnit.SECONDS);
-        long sent = (long) SENDERS * perSender;
+        long sent = sentInAll.get();
         Eventually.until("every message handled", Duration.ofSeconds(30), () -> handled.get() == sent);
         assertThat(refused).isZero();
         assertThat(deadLetters.get()).isZero();
         assertThat(disorder.get()).isFalse();
-        assertThat(passivated.get()).as("passivations asked while sending").isGreaterThan(10);
+        assertThat(passivated.get()).as("passivations under the senders").isGreaterThanOrEqualTo(20);
         Eventually.until("every key passivated once idle", Duration.ofSeconds(10),
                 () -> entities.snapshot().active() == 0 && entities.snapshot().passivating() == 0);
         EntitySet internals = ((LocalEntities<?, ?, ?>) entities).set;
@@ -188,6 +191,85 @@ class EntitiesConcurrencyTest {
         assertThat(entities.ref(1).tell(1)).isFalse(); // the set is gone: refused, and a dead letter
         EntitySet internals = ((LocalEntities<?, ?, ?>) entities).set;
         assertThat(internals.slots).isEmpty();
+        root.shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void manyKeysThroughASmallCapFromManyThreadsLoseNothingKeepOrderAndNeverExceedTheCap() throws Exception {
+        int keys = 200;
+        int cap = 20;
+        int perSender = 25_000;
+        AtomicLong handled = new AtomicLong();
+        AtomicBoolean disorder = new AtomicBoolean();
+        Map<String, int[]> last = new ConcurrentHashMap<>();
+        ComponentSpec<KeyedMsg, Void> spec = ComponentSpec.<KeyedMsg, Void, Object>named("ordered")
+                .state(Object::new)
+                .mailbox(Mailbox.bounded(1_000_000))
+                .syncHandler((s, m) -> {
+                    int[] l = last.computeIfAbsent(m.key(), k -> {
+                        int[] fresh = new int[SENDERS];
+                        java.util.Arrays.fill(fresh, -1);
+                        return fresh;
+                    });
+                    if (m.seq() <= l[m.sender()]) {
+                        disorder.set(true);
+                    }
+                    l[m.sender()] = m.seq();
+                    handled.incrementAndGet();
+                    return null;
+                })
+                .build();
+        EntitiesSpec<String, KeyedMsg, Void> set = EntitiesSpec.named("keys", String.class, spec)
+                .maxActive(cap)
+                .idleTimeout(Duration.ofMillis(1))
+                .build();
+        Supervisor root = Supervisor.named("root").entities(set).start();
+        AtomicLong deadLetters = new AtomicLong();
+        disposables.add(root.deadLetters().subscribe(d -> deadLetters.incrementAndGet()));
+        Entities<String, KeyedMsg, Void> entities = root.entities(set);
+        EntitySet internals = ((LocalEntities<?, ?, ?>) entities).set;
+
+        pool = Executors.newFixedThreadPool(SENDERS + 1);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicBoolean watching = new AtomicBoolean(true);
+        AtomicInteger mostAlive = new AtomicInteger();
+        Future<?> watcher = pool.submit(() -> {
+            while (watching.get()) {
+                mostAlive.accumulateAndGet(internals.liveCount, Math::max);
+                Thread.onSpinWait();
+            }
+        });
+        List<Future<Integer>> senders = new ArrayList<>();
+        for (int t = 0; t < SENDERS; t++) {
+            int sender = t;
+            senders.add(pool.submit(() -> {
+                go.await();
+                int refused = 0;
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                for (int i = 0; i < perSender; i++) {
+                    String key = "k" + r.nextInt(keys);
+                    if (!entities.ref(key).tell(new KeyedMsg(key, sender, i))) {
+                        refused++;
+                    }
+                }
+                return refused;
+            }));
+        }
+        go.countDown();
+        int refused = 0;
+        for (Future<Integer> f : senders) {
+            refused += f.get(30, TimeUnit.SECONDS);
+        }
+        long sent = (long) SENDERS * perSender;
+        Eventually.until("every message handled", Duration.ofSeconds(30), () -> handled.get() == sent);
+        watching.set(false);
+        watcher.get(5, TimeUnit.SECONDS);
+        assertThat(refused).isZero();
+        assertThat(deadLetters.get()).isZero();
+        assertThat(disorder.get()).isFalse();
+        assertThat(mostAlive.get()).isLessThanOrEqualTo(cap);
+        assertThat(entities.snapshot().passivations()).isGreaterThan(keys - cap);
         root.shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
     }
 }
