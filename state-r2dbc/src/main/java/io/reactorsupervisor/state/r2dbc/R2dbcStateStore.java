@@ -136,7 +136,7 @@ public final class R2dbcStateStore implements StateStore {
         POSTGRESQL {
             @Override
             String create(String table) {
-                return "CREATE TABLE IF NOT EXISTS " + table + " (state_key VARCHAR(1024) PRIMARY KEY, "
+                return "CREATE TABLE IF NOT EXISTS " + table + " (state_key TEXT PRIMARY KEY, "
                         + "version BIGINT NOT NULL, state BYTEA NOT NULL)";
             }
 
@@ -150,13 +150,13 @@ public final class R2dbcStateStore implements StateStore {
         H2 {
             @Override
             String create(String table) {
-                return "CREATE TABLE IF NOT EXISTS " + table + " (state_key VARCHAR(1024) PRIMARY KEY, "
+                return "CREATE TABLE IF NOT EXISTS " + table + " (state_key VARCHAR PRIMARY KEY, "
                         + "version BIGINT NOT NULL, state VARBINARY NOT NULL)";
             }
 
             @Override
             String upsert(String table) {
-                return "MERGE INTO " + table + " AS d USING (VALUES (CAST($1 AS VARCHAR(1024)), CAST($2 AS BIGINT), "
+                return "MERGE INTO " + table + " AS d USING (VALUES (CAST($1 AS VARCHAR), CAST($2 AS BIGINT), "
                         + "CAST($3 AS VARBINARY))) AS s (k, v, b) ON d.state_key = s.k "
                         + "WHEN MATCHED AND d.version < s.v THEN UPDATE SET version = s.v, state = s.b "
                         + "WHEN NOT MATCHED THEN INSERT (state_key, version, state) VALUES (s.k, s.v, s.b)";

@@ -85,6 +85,18 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void longAndUnusualKeysAreKeysLikeAnyOther() {
+        R2dbcStateStore store = freshStore();
+        String deep = "root/" + "level/".repeat(400) + "c"; // a deep tree's path: 2,406 characters
+        String odd = "shop/carts/ü'\"; DROP TABLE x; --/%_";
+        StepVerifier.create(store.save(deep, state(1, "deep"))).expectNext(true).expectComplete().verify(WAIT);
+        StepVerifier.create(store.save(odd, state(1, "odd"))).expectNext(true).expectComplete().verify(WAIT);
+        StepVerifier.create(store.load(deep)).expectNext(state(1, "deep")).expectComplete().verify(WAIT);
+        StepVerifier.create(store.load(odd)).expectNext(state(1, "odd")).expectComplete().verify(WAIT);
+        StepVerifier.create(store.load("shop/carts/%")).expectComplete().verify(WAIT);
+    }
+
+    @Test
     void concurrentSavesOfOneKeyLeaveTheHighestVersion() throws Exception {
         R2dbcStateStore store = freshStore();
         int threads = 4;
