@@ -19,7 +19,11 @@ final class Checkpoints {
     /** The saves in progress, per store and key, across components and trees of this process. */
     private static final ConcurrentHashMap<WriterKey, KeyWriter> WRITERS = new ConcurrentHashMap<>();
 
-    /** How long a component that ends waits for its last save before its supervisor is told. */
+    /**
+     * How long a save may take before it counts as failed (so that a store that never answers
+     * cannot hold a key's later saves, nor its restarts, forever), and how long a component that
+     * ends waits for its last save before its supervisor is told.
+     */
     static final Duration FLUSH_BOUND = Duration.ofSeconds(10);
 
     private final ComponentCell cell;
@@ -280,7 +284,8 @@ final class Checkpoints {
         private void write(StoredState state, Checkpoints owner) {
             Mono<Boolean> save;
             try {
-                save = Objects.requireNonNull(key.store().save(key.key(), state), "StateStore.save returned null");
+                save = Objects.requireNonNull(key.store().save(key.key(), state), "StateStore.save returned null")
+                        .timeout(FLUSH_BOUND, owner.cell.timer());
             } catch (Throwable t) {
                 save = Mono.error(t);
             }

@@ -25,7 +25,10 @@ import java.util.Objects;
  *
  * <p><b>Failures.</b> A save that fails (or an {@code encode} that throws) is logged and
  * published as {@link SupervisionEvent.CheckpointFailed}; the component keeps running and the
- * next checkpoint replaces it. A load that fails, or a {@code decode} that throws, fails the
+ * next checkpoint replaces it; a save that has not ended within 10 seconds counts as failed, so
+ * that a store that never answers cannot hold the key's later saves. A component that ends for
+ * good (a stop, a passivation, a shutdown) tells its supervisor once its last save has ended,
+ * within the same 10 seconds. A load that fails, or a {@code decode} that throws, fails the
  * incarnation's start: a crash under the component's restart strategy and limit, as a failed
  * recovery is in Pekko persistence, since starting fresh would silently lose the state while
  * the store is briefly unreachable. A checkpoint that crashes the component

@@ -441,6 +441,27 @@ class PersistentStateTest extends VirtualTimeTest {
     }
 
     @Test
+    void aSaveThatNeverEndsFailsAfterItsBoundAndTheNextOneIsWritten() {
+        AtomicBoolean hung = new AtomicBoolean(true);
+        StateStore stuck = new Delegating(memory) {
+            @Override
+            public Mono<Boolean> save(String key, StoredState state) {
+                return hung.get() ? Mono.never() : super.save(key, state);
+            }
+        };
+        ComponentSpec<String, Integer> spec = counter("c").persistent(stuck, CODEC, CheckpointRule.EVERY_MESSAGE)
+                .build();
+        ComponentRef<String, Integer> ref = run(spec);
+        expect(ref, "add", 1); // its save hangs
+        hung.set(false);
+        expect(ref, "add", 2); // waits behind it
+        advance(Duration.ofSeconds(10));
+        assertThat(events(SupervisionEvent.CheckpointFailed.class, "root/c")).singleElement()
+                .satisfies(f -> assertThat(f.cause()).isInstanceOf(java.util.concurrent.TimeoutException.class));
+        assertThat(memory.load("root/c").block().version()).isEqualTo(2);
+    }
+
+    @Test
     void theKeyIsThePathWithTheSpecsPrefix() {
         ComponentSpec<String, Integer> spec = counter("c")
                 .persistent(Persistence.of(memory, CODEC).keyPrefix("app1:")).build();
