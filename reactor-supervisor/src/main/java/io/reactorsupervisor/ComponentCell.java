@@ -80,6 +80,8 @@ final class ComponentCell extends ChildCell {
     @Nullable Directive pendingDirective;
 
     private @Nullable Map<String, String> guards;
+    /** A persistent component's checkpoints; null when its state starts fresh every time. */
+    final @Nullable Checkpoints checkpoints;
 
     ComponentCell(ComponentSpec<?, ?> spec, SupervisorCell parent, Tree tree, int seq) {
         this(spec, spec.name(), parent, tree, seq);
@@ -91,6 +93,8 @@ final class ComponentCell extends ChildCell {
         this.cspec = spec;
         this.mailbox = new MessageQueue(spec.mailbox().capacity());
         this.ref = new LocalRef(this);
+        Persistence<?> persistence = spec.persistence();
+        this.checkpoints = persistence != null ? new Checkpoints(this, persistence) : null;
     }
 
     @Override
@@ -183,6 +187,11 @@ final class ComponentCell extends ChildCell {
                         polled = 0;
                         if (state().isTerminal()) {
                             retireWorker();
+                            Checkpoints cp = checkpoints;
+                            if (cp != null) {
+                                cp.endedAfterSaves(endCause); // the supervisor hears of it once its last save ended
+                                return DRAINED;
+                            }
                         }
                         tellEnded(endCause);
                     }
@@ -362,10 +371,20 @@ final class ComponentCell extends ChildCell {
 
     @Override
     Flux<Object> incarnations() {
+        Checkpoints cp = checkpoints;
+        if (cp == null) {
+            return incarnation(null);
+        }
+        // a persistent component's incarnation begins once its checkpoint is loaded, off the drain
+        return cp.restore().flatMapMany(this::incarnation);
+    }
+
+    private Flux<Object> incarnation(Checkpoints.@Nullable Restore restore) {
         return new Flux<Object>() {
             @Override
             public void subscribe(CoreSubscriber<? super Object> actual) {
                 Incarnation inc = new Incarnation(ComponentCell.this, actual);
+                inc.restore = restore;
                 actual.onSubscribe(inc);
                 pending = inc;
                 signal();

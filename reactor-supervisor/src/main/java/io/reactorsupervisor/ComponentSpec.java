@@ -64,6 +64,7 @@ public final class ComponentSpec<M, R> implements ChildSpec {
     private final @Nullable Function<Object, String> messageDescriber;
     private final @Nullable Scheduler scheduler;
     private final boolean blocking;
+    private final @Nullable Persistence<?> persistence;
 
     @SuppressWarnings("unchecked")
     private ComponentSpec(Builder<M, R, ?> b) {
@@ -85,6 +86,7 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         this.messageDescriber = (Function<Object, String>) (Function<?, ?>) b.messageDescriber;
         this.scheduler = b.scheduler;
         this.blocking = b.blocking;
+        this.persistence = b.persistence;
     }
 
     /**
@@ -203,6 +205,11 @@ public final class ComponentSpec<M, R> implements ChildSpec {
                         + " more characters)";
     }
 
+    /** @return how the component's state survives its restarts, or null when it starts fresh every time */
+    public @Nullable Persistence<?> persistence() {
+        return persistence;
+    }
+
     Object newState() {
         return stateFactory.get();
     }
@@ -299,6 +306,7 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         private @Nullable Function<? super M, String> messageDescriber;
         private @Nullable Scheduler scheduler;
         private boolean blocking;
+        private @Nullable Persistence<?> persistence;
 
         private Builder(String name) {
             this.name = name;
@@ -550,6 +558,32 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         public Builder<M, R, S> blocking() {
             this.blocking = true;
             return this;
+        }
+
+        /**
+         * Makes the state survive restarts: each incarnation starts from the last checkpoint
+         * in the persistence's store instead of the state factory's fresh state, which is used
+         * only when there is none (see {@link Persistence} for when checkpoints are taken and
+         * what failures do).
+         *
+         * @param persistence the store, codec and checkpoint rule
+         * @return this builder
+         */
+        public Builder<M, R, S> persistent(Persistence<S> persistence) {
+            this.persistence = Objects.requireNonNull(persistence, "persistence");
+            return this;
+        }
+
+        /**
+         * As {@link #persistent(Persistence)} with {@code Persistence.of(store, codec).checkpoint(rule)}.
+         *
+         * @param store where checkpoints are kept
+         * @param codec the state to bytes and back
+         * @param rule when to take a checkpoint
+         * @return this builder
+         */
+        public Builder<M, R, S> persistent(StateStore store, StateCodec<S> codec, CheckpointRule rule) {
+            return persistent(Persistence.of(store, codec).checkpoint(rule));
         }
 
         /**

@@ -82,6 +82,17 @@ final class Incarnation implements Subscription {
     /** The observation of a synchronous handling in progress, ended by the handler's end or a kill. */
     private volatile @Nullable Observed handling;
 
+    // a persistent component's (see Checkpoints): written by the drain, or by an asynchronous reply while
+    // the drain waits for it
+    /** What it starts from; null for a component that is not persistent. */
+    Checkpoints.@Nullable Restore restore;
+    /** The version of the checkpoint it was restored from; 0 when it started fresh. */
+    long restoredVersion;
+    /** Whether it took a checkpoint of its own. */
+    boolean checkpointed;
+    int sinceCheckpoint;
+    long lastCheckpointNanos;
+
     Incarnation(ComponentCell cell, CoreSubscriber<? super Object> actual) {
         this.cell = cell;
         this.actual = actual;
@@ -143,9 +154,19 @@ final class Incarnation implements Subscription {
      */
     boolean createState() {
         try {
-            state = Objects.requireNonNull(cell.cspec.newState(), "state factory returned null");
+            Checkpoints cp = cell.checkpoints;
+            Checkpoints.Restore r = restore;
+            if (cp != null && r != null) {
+                lastCheckpointNanos = cell.nowNanos();
+                state = Objects.requireNonNull(cp.start(this, r), "state factory returned null");
+            } else {
+                state = Objects.requireNonNull(cell.cspec.newState(), "state factory returned null");
+            }
             return true;
         } catch (Throwable t) {
+            if (cell.checkpoints != null) {
+                cell.checkpoints.crashed(this);
+            }
             cell.crashed();
             cell.tree.publish(new SupervisionEvent.Crashed(cell.path(), Tree.now(), t, null, Directive.RESTART));
             Tree.LOG.warn("'{}': state factory failed", cell.path(), t);
@@ -165,6 +186,10 @@ final class Incarnation implements Subscription {
         ended = true;
         stopTimers();
         Throwable end = signal;
+        Checkpoints cp = cell.checkpoints;
+        if (cp != null && (end == null || end instanceof Signals.Terminated)) {
+            cp.ending(this); // a stop that drained, or a group restart between two messages: the state is at rest
+        }
         if (state instanceof AutoCloseable) {
             try {
                 ((AutoCloseable) state).close();
@@ -270,7 +295,7 @@ final class Incarnation implements Subscription {
         if (sync != null) {
             stopTimeout();
             endHandling(null);
-            cell.replied(item, result);
+            succeeded(item, result);
             return true;
         }
         Mono<?> mono = (Mono<?>) Objects.requireNonNull(result);
@@ -289,7 +314,7 @@ final class Incarnation implements Subscription {
             }
             stopTimeout();
             endHandling(null);
-            cell.replied(item, reply);
+            succeeded(item, reply);
             return true;
         }
         handling = null; // the in-flight subscriber ends it
@@ -314,12 +339,21 @@ final class Incarnation implements Subscription {
             failedReply = f;
             raise(FAILED_REPLY);
         } else {
-            cell.replied(f.item, value);
+            succeeded(f.item, value);
         }
         inFlight = null;
         if (!f.subscribing) {
             cell.signal();
         }
+    }
+
+    /** A message was handled: a checkpoint if one is due (before the reply: who got it can rely on it), then the reply. */
+    private void succeeded(Object item, @Nullable Object reply) {
+        Checkpoints cp = cell.checkpoints;
+        if (cp != null) {
+            cp.handled(this);
+        }
+        cell.replied(item, reply);
     }
 
     /**
@@ -363,6 +397,9 @@ final class Incarnation implements Subscription {
             } else {
                 cell.deadLetter(item, DeadLetterReason.CRASHED, cause, path, at);
             }
+        }
+        if (cell.checkpoints != null) {
+            cell.checkpoints.crashed(this);
         }
         cell.pendingDirective = directive;
         cell.finish(this, cause, cell.stable());

@@ -158,4 +158,44 @@ public sealed interface SupervisionEvent {
     record CircuitStateChanged(String path, Instant timestamp, String breaker, String fromState, String toState)
             implements SupervisionEvent {
     }
+    /**
+     * A persistent component's incarnation started from a checkpoint instead of a fresh state
+     * (see {@link Persistence}).
+     *
+     * @param path the component's path
+     * @param timestamp when
+     * @param key the checkpoint's key in its store
+     * @param version the checkpoint's version
+     */
+    record StateRestored(String path, Instant timestamp, String key, long version) implements SupervisionEvent {
+    }
+
+    /**
+     * A checkpoint crashed the component too many times in a row
+     * ({@link Persistence#discardAfter(int)}): it is deleted from its store and the next
+     * incarnation starts fresh.
+     *
+     * @param path the component's path
+     * @param timestamp when
+     * @param key the checkpoint's key in its store
+     * @param version the discarded checkpoint's version
+     * @param crashes the crashes in a row on it
+     */
+    record StateDiscarded(String path, Instant timestamp, String key, long version, int crashes)
+            implements SupervisionEvent {
+    }
+
+    /**
+     * A checkpoint could not be taken: its store's save failed, or the codec's {@code encode}
+     * threw. The component keeps running; the next checkpoint replaces this one.
+     *
+     * @param path the component's path
+     * @param timestamp when
+     * @param key the checkpoint's key in its store
+     * @param version the version it would have had
+     * @param cause the failure
+     */
+    record CheckpointFailed(String path, Instant timestamp, String key, long version, Throwable cause)
+            implements SupervisionEvent {
+    }
 }
