@@ -95,7 +95,7 @@ public final class SupervisorMetrics {
     public static final int DEFAULT_MAX_TAGGED_COMPONENTS = 1_000;
 
     /** How many meters a component (or a group) has without breakers: {@value}. */
-    public static final int METERS_PER_COMPONENT = 20;
+    public static final int METERS_PER_COMPONENT = 21;
 
     /** Messages handled: {@value}. */
     public static final String HANDLED = "reactor.supervisor.component.handled";

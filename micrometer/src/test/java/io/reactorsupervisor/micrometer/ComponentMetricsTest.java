@@ -25,7 +25,7 @@ import reactor.test.StepVerifier;
 class ComponentMetricsTest extends VirtualTimeTest {
 
     private static final String[] STATES = {"starting", "running", "restarting", "stopping", "stopped", "failed"};
-    private static final String[] REASONS = {"crashed", "rejected", "component_failed", "component_stopped",
+    private static final String[] REASONS = {"crashed", "rejected", "too_large", "component_failed", "component_stopped",
             "shut_down", "mailbox_full"};
 
     /**

@@ -80,7 +80,7 @@ class RobustnessTest extends VirtualTimeTest {
         assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
         assertThat(ref.stats().handled()).isEqualTo(2);
         assertThat(ref.stats().restarts()).isEqualTo(1);
-        // what the registry took is there: 20 meters less the handled counter and the 6 state gauges it
+        // what the registry took is there: 21 meters less the handled counter and the 6 state gauges it
         // refused, and the 2 timers, whose construction reads the broken clock
         assertThat(refusing.getMeters()).hasSize(SupervisorMetrics.METERS_PER_COMPONENT - 9);
         assertThat(refusing.get(SupervisorMetrics.CRASHES).functionCounter().count()).isEqualTo(1);
