@@ -72,11 +72,11 @@ final class Checkpoints {
                                     cell.path(), e);
                             return Mono.empty();
                         })
-                        .thenReturn(Restore.FRESH);
+                        .then(Mono.fromSupplier(Restore::fresh));
             }
             return idle(store, k).then(Mono.defer(() -> store.load(k)))
                     .map(Restore::new)
-                    .defaultIfEmpty(Restore.FRESH)
+                    .switchIfEmpty(Mono.fromSupplier(Restore::fresh))
                     .onErrorResume(e -> Mono.just(new Restore(e)));
         });
     }
@@ -103,7 +103,7 @@ final class Checkpoints {
             // a save of ours was refused meanwhile (a newer one elsewhere) or failed: what the store has counts
             version = stored.version();
         }
-        inc.restoredVersion = stored.version();
+        restore.restoredVersion = stored.version();
         Object state;
         try {
             state = Objects.requireNonNull(persistence.codec().decode(stored.bytesUnsafe().clone()),
@@ -121,10 +121,11 @@ final class Checkpoints {
      * against the checkpoint it was restored from.
      */
     void crashed(Incarnation inc) {
-        long restored = inc.restoredVersion;
-        if (restored <= 0 || inc.checkpointed) {
+        Restore r = inc.restore;
+        if (r == null || r.restoredVersion <= 0 || r.checkpointed) {
             return;
         }
+        long restored = r.restoredVersion;
         int limit = persistence.discardAfter();
         Strikes s = STRIKES.compute(new WriterKey(persistence.store(), key()), (wk, old) ->
                 old == null || old.version != restored ? new Strikes(restored, 1, limit <= 1)
@@ -143,23 +144,29 @@ final class Checkpoints {
 
     /** A message was handled successfully by {@code inc} (its state is at rest): a checkpoint if the rule says so. */
     void handled(Incarnation inc) {
-        int n = ++inc.sinceCheckpoint;
+        Restore r = inc.restore;
+        if (r == null) {
+            return;
+        }
+        int n = ++r.sinceCheckpoint;
         long now = cell.nowNanos();
-        if (persistence.rule().due(n, now - inc.lastCheckpointNanos)) {
+        if (persistence.rule().due(n, now - r.lastCheckpointNanos)) {
             checkpoint(inc, now);
         }
     }
 
     /** The incarnation ends gracefully: what it handled since its last checkpoint is saved. */
     void ending(Incarnation inc) {
-        if (inc.sinceCheckpoint > 0 && inc.state != null) {
+        Restore r = inc.restore;
+        if (r != null && r.sinceCheckpoint > 0 && inc.state != null) {
             checkpoint(inc, cell.nowNanos());
         }
     }
 
     private void checkpoint(Incarnation inc, long now) {
-        inc.sinceCheckpoint = 0;
-        inc.lastCheckpointNanos = now;
+        Restore r = Objects.requireNonNull(inc.restore);
+        r.sinceCheckpoint = 0;
+        r.lastCheckpointNanos = now;
         long v = version + 1;
         byte[] bytes;
         try {
@@ -170,7 +177,7 @@ final class Checkpoints {
             return;
         }
         version = v;
-        inc.checkpointed = true;
+        r.checkpointed = true;
         StoredState state = StoredState.of(v, bytes);
         WriterKey wk = new WriterKey(persistence.store(), key());
         if (!STRIKES.isEmpty()) {
@@ -211,12 +218,25 @@ final class Checkpoints {
         return w == null ? Mono.empty() : w.idle();
     }
 
-    /** What an incarnation starts from. */
+    /**
+     * What an incarnation starts from, and its checkpoints since (one per incarnation of a
+     * persistent component, so that a component that is not persistent pays no field for them).
+     */
     static final class Restore {
-        static final Restore FRESH = new Restore((StoredState) null);
-
         final @Nullable StoredState stored;
         final @Nullable Throwable failure;
+
+        // written by the drain, or by an asynchronous reply while the drain waits for it
+        /** The version of the checkpoint it was restored from; 0 when it started fresh. */
+        long restoredVersion;
+        /** Whether it took a checkpoint of its own. */
+        boolean checkpointed;
+        int sinceCheckpoint;
+        long lastCheckpointNanos;
+
+        static Restore fresh() {
+            return new Restore((StoredState) null);
+        }
 
         Restore(@Nullable StoredState stored) {
             this.stored = stored;

@@ -82,16 +82,8 @@ final class Incarnation implements Subscription {
     /** The observation of a synchronous handling in progress, ended by the handler's end or a kill. */
     private volatile @Nullable Observed handling;
 
-    // a persistent component's (see Checkpoints): written by the drain, or by an asynchronous reply while
-    // the drain waits for it
-    /** What it starts from; null for a component that is not persistent. */
+    /** A persistent component's: what it starts from and its checkpoints since; null for any other. */
     Checkpoints.@Nullable Restore restore;
-    /** The version of the checkpoint it was restored from; 0 when it started fresh. */
-    long restoredVersion;
-    /** Whether it took a checkpoint of its own. */
-    boolean checkpointed;
-    int sinceCheckpoint;
-    long lastCheckpointNanos;
 
     Incarnation(ComponentCell cell, CoreSubscriber<? super Object> actual) {
         this.cell = cell;
@@ -157,7 +149,7 @@ final class Incarnation implements Subscription {
             Checkpoints cp = cell.checkpoints;
             Checkpoints.Restore r = restore;
             if (cp != null && r != null) {
-                lastCheckpointNanos = cell.nowNanos();
+                r.lastCheckpointNanos = cell.nowNanos();
                 state = Objects.requireNonNull(cp.start(this, r), "state factory returned null");
             } else {
                 state = Objects.requireNonNull(cell.cspec.newState(), "state factory returned null");
