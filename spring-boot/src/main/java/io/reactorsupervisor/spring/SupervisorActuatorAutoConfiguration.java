@@ -17,14 +17,18 @@ import io.reactorsupervisor.Supervisor;
 
 /**
  * The tree's health indicator ({@code reactorSupervisor}, switched off by
- * {@code management.health.reactor-supervisor.enabled=false}), the {@code supervision}
+ * {@code management.health.reactor-supervisor.enabled=false}), its readiness contributor
+ * ({@code reactorSupervisorReadiness}, a member of the {@code readiness} group unless the
+ * application sets that group's {@code include}; switched off by
+ * {@code management.health.reactor-supervisor-readiness.enabled=false}), the {@code supervision}
  * endpoint (when exposed) and its Micrometer metrics (when a {@code MeterRegistry} exists;
  * {@code reactor-supervisor.metrics.enabled=false} switches them off), each when its classes
  * are present. Runs after the tree's own auto-configuration and after Boot's metrics.
  */
 @AutoConfiguration(after = ReactorSupervisorAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration" })
 @ConditionalOnSingleCandidate(Supervisor.class)
 public class SupervisorActuatorAutoConfiguration {
 
@@ -42,6 +46,29 @@ public class SupervisorActuatorAutoConfiguration {
         @ConditionalOnMissingBean(name = "reactorSupervisorHealthIndicator")
         SupervisorHealthIndicator reactorSupervisorHealthIndicator(Supervisor root) {
             return new SupervisorHealthIndicator(root);
+        }
+
+        @Bean
+        @ConditionalOnEnabledHealthIndicator("reactor-supervisor-readiness")
+        @ConditionalOnMissingBean(name = "reactorSupervisorReadinessHealthIndicator")
+        SupervisorReadinessHealthIndicator reactorSupervisorReadinessHealthIndicator(Supervisor root) {
+            return new SupervisorReadinessHealthIndicator(root);
+        }
+    }
+
+    /**
+     * The readiness contributor in Actuator's readiness group, when the health endpoint is present
+     * and the contributor enabled.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = { "org.springframework.boot.health.contributor.HealthIndicator",
+            "org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor" })
+    @ConditionalOnEnabledHealthIndicator("reactor-supervisor-readiness")
+    static class ReadinessGroup {
+
+        @Bean
+        ReadinessGroupMembership reactorSupervisorReadinessGroupMembership(Environment environment) {
+            return new ReadinessGroupMembership("reactorSupervisorReadiness", environment);
         }
     }
 
