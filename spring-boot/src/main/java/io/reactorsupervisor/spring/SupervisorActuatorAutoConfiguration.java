@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.reactorsupervisor.Supervisor;
 
 /**
@@ -21,14 +22,16 @@ import io.reactorsupervisor.Supervisor;
  * ({@code reactorSupervisorReadiness}, a member of the {@code readiness} group unless the
  * application sets that group's {@code include}; switched off by
  * {@code management.health.reactor-supervisor-readiness.enabled=false}), the {@code supervision}
- * endpoint (when exposed) and its Micrometer metrics (when a {@code MeterRegistry} exists;
- * {@code reactor-supervisor.metrics.enabled=false} switches them off), each when its classes
+ * endpoint (when exposed) and its Micrometer metrics (when a {@code MeterRegistry} exists, with the
+ * tags of {@code reactor-supervisor.metrics.tags} and the application's {@code ObservationRegistry}
+ * when it has one; {@code reactor-supervisor.metrics.enabled=false} switches them off), each when its classes
  * are present. Runs after the tree's own auto-configuration and after Boot's metrics.
  */
 @AutoConfiguration(after = ReactorSupervisorAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-        "org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration" })
+        "org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration",
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnSingleCandidate(Supervisor.class)
 public class SupervisorActuatorAutoConfiguration {
 
@@ -90,7 +93,8 @@ public class SupervisorActuatorAutoConfiguration {
     /**
      * Metrics, when Micrometer and the binder module are present: the tree is bound to the
      * application's {@code MeterRegistry} (the unique or primary one) once every singleton exists,
-     * whichever auto-configuration defines the registry.
+     * whichever auto-configuration defines the registry, and observed in its
+     * {@code ObservationRegistry} (the unique or primary one), when there is one.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = { "io.micrometer.core.instrument.MeterRegistry",
@@ -100,8 +104,9 @@ public class SupervisorActuatorAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        SupervisorMetricsBinder reactorSupervisorMetrics(Supervisor root, ObjectProvider<MeterRegistry> registry) {
-            return new SupervisorMetricsBinder(root, registry);
+        SupervisorMetricsBinder reactorSupervisorMetrics(Supervisor root, ObjectProvider<MeterRegistry> registry,
+                ObjectProvider<ObservationRegistry> observations, SupervisorProperties properties) {
+            return new SupervisorMetricsBinder(root, registry, observations, properties.metrics());
         }
     }
 }

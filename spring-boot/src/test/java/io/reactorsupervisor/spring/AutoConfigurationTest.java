@@ -14,6 +14,9 @@ import org.springframework.core.annotation.Order;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.reactorsupervisor.ComponentSnapshot;
 import io.reactorsupervisor.ComponentSpec;
 import io.reactorsupervisor.ComponentState;
@@ -180,6 +183,67 @@ class AutoConfigurationTest {
                     assertThat(registry.find(SupervisorMetrics.HANDLED).tag("component", "root/billing").functionCounter())
                             .isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
                 });
+    }
+
+    @Test
+    void metricsCarryTheTagsOfThePropertiesAndAreObservedInTheApplicationsObservationRegistry() {
+        java.util.List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return true;
+            }
+
+            @Override
+            public void onStop(Observation.Context context) {
+                observed.add(context.getName());
+            }
+        });
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withBean(ObservationRegistry.class, () -> observations)
+                .withPropertyValues("reactor-supervisor.metrics.tags.app=shop", "reactor-supervisor.metrics.tags.region=eu")
+                .run(context -> {
+                    context.getBean(Supervisor.class).<String, String>ref("billing").ask("a")
+                            .block(Duration.ofSeconds(5));
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.find(SupervisorMetrics.HANDLED).tags("component", "root/billing", "app", "shop",
+                            "region", "eu").functionCounter()).isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+                    assertThat(registry.find(SupervisorMetrics.HANDLED).tag("component", "root/billing").meters())
+                            .hasSize(1);
+                    assertThat(observed).contains("reactor.supervisor.ask", "reactor.supervisor.handle");
+                });
+        observed.clear();
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withBean(ObservationRegistry.class, () -> observations)
+                .withPropertyValues("reactor-supervisor.metrics.observations=false",
+                        "reactor-supervisor.metrics.max-tagged-components=0")
+                .run(context -> {
+                    context.getBean(Supervisor.class).<String, String>ref("billing").ask("a")
+                            .block(Duration.ofSeconds(5));
+                    assertThat(observed).isEmpty();
+                    assertThat(context.getBean(MeterRegistry.class).find(SupervisorMetrics.HANDLED)
+                            .tag("component", "root/billing").meters()).isEmpty();
+                });
+    }
+
+    @Test
+    void aBadMetricsTagFailsStartupNamingItsKey() {
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("reactor-supervisor.metrics.tags.component=mine")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessage(
+                        "tags must not use the keys the binding sets itself (component, supervisor.strategy, reason, "
+                                + "outcome, state, breaker), but had 'component'"));
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("reactor-supervisor.metrics.tags.component=mine")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining(
+                        "reactor-supervisor.metrics.tags: tags must not use the keys"));
+        runner.withUserConfiguration(Specs.class).withPropertyValues("reactor-supervisor.metrics.tags.app= ")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining(
+                        "reactor-supervisor.metrics.tags must have keys and values that are not blank, but had 'app' = ''"));
+        runner.withUserConfiguration(Specs.class).withPropertyValues("reactor-supervisor.metrics.max-tagged-components=-1")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining(
+                        "reactor-supervisor.metrics.max-tagged-components must be between 0 and 2147483647, was -1"));
     }
 
     @Test
