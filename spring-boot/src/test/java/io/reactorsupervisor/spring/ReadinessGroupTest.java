@@ -12,7 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.health.actuate.endpoint.AdditionalHealthEndpointPath;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
+import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
+import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.application.AvailabilityHealthContributorAutoConfiguration;
@@ -87,6 +93,65 @@ class ReadinessGroupTest {
             assertThat(groups.getPrimary().isMember("reactorSupervisorReadiness")).isFalse();
             assertThat(groups.getPrimary().isMember("reactorSupervisor")).isTrue();
         });
+    }
+
+    @Test
+    void theReadinessGroupKeepsItsAdditionalPath() {
+        runner.withPropertyValues("management.endpoint.health.probes.add-additional-paths=true").run(context -> {
+            HealthEndpointGroup readiness = context.getBean(HealthEndpointGroups.class).get("readiness");
+            assertThat(readiness.isMember("reactorSupervisorReadiness")).isTrue();
+            assertThat(readiness.getAdditionalPath()).isNotNull();
+            assertThat(readiness.getAdditionalPath().getValue()).isEqualTo("/readyz");
+        });
+    }
+
+    @Test
+    void runBeforeBootsProbesItCreatesTheReadinessGroupAsTheyWould() {
+        MockEnvironment environment = new MockEnvironment();
+        HealthEndpointGroup primary = new HealthEndpointGroup() {
+            @Override
+            public boolean isMember(String name) {
+                return true;
+            }
+
+            @Override
+            public boolean showComponents(SecurityContext securityContext) {
+                return true;
+            }
+
+            @Override
+            public boolean showDetails(SecurityContext securityContext) {
+                return true;
+            }
+
+            @Override
+            public StatusAggregator getStatusAggregator() {
+                return StatusAggregator.getDefault();
+            }
+
+            @Override
+            public HttpCodeStatusMapper getHttpCodeStatusMapper() {
+                return HttpCodeStatusMapper.DEFAULT;
+            }
+
+            @Override
+            public AdditionalHealthEndpointPath getAdditionalPath() {
+                return null;
+            }
+        };
+        HealthEndpointGroups groups = new ReadinessGroupMembership("reactorSupervisorReadiness", environment)
+                .postProcessHealthEndpointGroups(HealthEndpointGroups.of(primary, Map.of()));
+        HealthEndpointGroup readiness = groups.get("readiness");
+        assertThat(readiness.isMember("reactorSupervisorReadiness")).isTrue();
+        assertThat(readiness.isMember("readinessState")).isTrue();
+        assertThat(readiness.isMember("diskSpace")).isFalse();
+        assertThat(readiness.showDetails(SecurityContext.NONE)).isFalse();
+        assertThat(groups.getPrimary().isMember("reactorSupervisorReadiness")).isFalse();
+        assertThat(groups.getPrimary().isMember("diskSpace")).isTrue();
+
+        environment.setProperty("management.endpoint.health.probes.enabled", "false");
+        assertThat(new ReadinessGroupMembership("reactorSupervisorReadiness", environment)
+                .postProcessHealthEndpointGroups(HealthEndpointGroups.of(primary, Map.of())).get("readiness")).isNull();
     }
 
     @Test
