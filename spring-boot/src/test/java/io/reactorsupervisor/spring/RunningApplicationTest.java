@@ -144,9 +144,6 @@ class RunningApplicationTest {
                 .jsonPath("$.components.reactorSupervisorReadiness.status").isEqualTo("OUT_OF_SERVICE")
                 .jsonPath("$.components.reactorSupervisorReadiness.details.notReady['root/billing']").exists();
         web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
-        web.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.components.reactorSupervisorReadiness").doesNotExist()
-                .jsonPath("$.components.reactorSupervisor.details.notReady['root/billing']").exists();
 
         gate.countDown();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> web.get().uri("/actuator/health/readiness")
@@ -156,7 +153,7 @@ class RunningApplicationTest {
     @Test
     void readinessRefusesTrafficWhileAComponentRestartsAndAcceptsItAfter() {
         WebTestClient web = start("reactor-supervisor.components.billing.restart.strategy=delayed",
-                "reactor-supervisor.components.billing.restart.delay=3s");
+                "reactor-supervisor.components.billing.restart.delay=5s");
         web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
         context.getBean(Supervisor.class).<String, String>ref("billing").tell("crash");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> web.get().uri("/actuator/health/readiness")
@@ -164,8 +161,12 @@ class RunningApplicationTest {
                 .jsonPath("$.status").isEqualTo("OUT_OF_SERVICE").jsonPath("$.components").doesNotExist());
         assertThat(context.getBean(SupervisorReadinessHealthIndicator.class).health().getDetails())
                 .isEqualTo(Map.of("notReady", Map.of("root/billing", "RESTARTING")));
+        // not in the primary group: /actuator/health stays 200, the tree's own indicator says why
+        web.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.components.reactorSupervisorReadiness").doesNotExist()
+                .jsonPath("$.components.reactorSupervisor.details.notReady['root/billing']").isEqualTo("RESTARTING");
         web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> web.get().uri("/actuator/health/readiness")
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> web.get().uri("/actuator/health/readiness")
                 .exchange().expectStatus().isOk());
     }
 
