@@ -108,6 +108,28 @@ class EntitiesMetricsTest extends VirtualTimeTest {
     }
 
     @Test
+    void theSetsCountersNeverGoDownWhenTheSetRestarts() {
+        Supervisor root = start(Supervisor.named("root").entities(SESSIONS));
+        bind(SupervisorMetrics.of(root));
+        askKeys(root.entities(SESSIONS), 0, 3);
+        advance(1_000);
+        assertThat(counter(SupervisorMetrics.ENTITIES_ACTIVATIONS, "root/sessions")).isEqualTo(3);
+        int meters = registry.getMeters().size();
+
+        root.restartChild("sessions").subscribe();
+        advance(1_000);
+        askKeys(root.entities(SESSIONS), 10, 12);
+        advance(1_000);
+
+        assertThat(gauge(SupervisorMetrics.ENTITIES_ACTIVE, "root/sessions")).isEqualTo(2);
+        assertThat(counter(SupervisorMetrics.ENTITIES_ACTIVATIONS, "root/sessions")).isEqualTo(5);
+        assertThat(counter(SupervisorMetrics.HANDLED, "root/sessions/*")).isEqualTo(5);
+        assertThat(gauge(SupervisorMetrics.STATE, "root/sessions/*", "state", "running")).isEqualTo(2);
+        assertThat(registry.getMeters()).hasSize(meters);
+        assertThat(meterWithATagOfAKey()).isZero();
+    }
+
+    @Test
     void closingTheBindingRemovesTheSetsMeters() {
         Supervisor root = start(Supervisor.named("root").entities(SESSIONS));
         SupervisorMetrics.Binding binding = bind(SupervisorMetrics.of(root));
