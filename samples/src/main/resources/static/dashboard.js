@@ -56,7 +56,8 @@ function nodeFor(node) {
   const card = el('div', {'class': 'node'});
   const head = el('div', {'class': 'head'});
   head.append(el('span', {'class': 'child-name'}, node.name), ' ',
-      el('span', {'class': 'kind'}, node.kind === 'supervisor' ? node.strategy : 'component'), ' ',
+      el('span', {'class': 'kind'}, node.kind === 'supervisor' ? node.strategy
+        : node.kind === 'entities' ? 'keyed set' : 'component'), ' ',
       el('span', {'class': 'state'}), ' ', el('span', {'class': 'uptime', 'title': 'uptime of this incarnation'}));
   card.append(head);
   const figures = el('div', {'class': 'figures'});
@@ -71,6 +72,13 @@ function nodeFor(node) {
         figure('handled', 'handled', 'messages handled in all'),
         figure('dead', 'dead letters', 'messages that will not be handled, in all'),
         el('span', {'class': 'breakers'}));
+  }
+  if (node.kind === 'entities') {
+    figures.append(figure('active', 'active', 'keyed components alive, of the most allowed at once'),
+        figure('restarting', 'restarting', 'keyed components waiting out a restart delay'),
+        figure('waiting', 'waiting', 'keys with messages waiting for their component to start'),
+        figure('activations', 'activations', 'keyed components started since the set started'),
+        figure('passivations', 'passivations', 'keyed components passivated since the set started'));
   }
   card.append(figures);
   const actions = el('div', {'class': 'actions'});
@@ -124,6 +132,15 @@ function update(li, node) {
   state.dataset.state = node.state;
   q('uptime').textContent = node.state === 'RUNNING' ? 'up ' + seconds(node.uptimeMillis) : '';
   q('restarts').textContent = node.restarts;
+  if (node.kind === 'entities') {
+    const e = node.entities;
+    q('active').textContent = e.active + (e.maxActive != null ? ' / ' + e.maxActive : '');
+    q('restarting').textContent = e.restarting;
+    q('waiting').textContent = e.waiting;
+    q('activations').textContent = e.activations;
+    q('passivations').textContent = e.passivations;
+    return;
+  }
   if (node.kind !== 'component') return;
   const limit = node.restartLimit;
   const used = node.restartsInWindow;

@@ -76,6 +76,16 @@ public final class SupervisorSpec implements ChildSpec {
         return strategy;
     }
 
+    /**
+     * The set of keyed components this supervisor runs, when it is one (added with
+     * {@link Builder#entities(EntitiesSpec)}); such a supervisor has no declared children.
+     *
+     * @return the set's spec, or null for a supervisor of declared children
+     */
+    public @Nullable EntitiesSpec<?, ?, ?> entities() {
+        return entities;
+    }
+
     /** @return the children in start order */
     public List<ChildSpec> children() {
         return children;

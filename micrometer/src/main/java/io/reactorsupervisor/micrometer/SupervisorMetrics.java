@@ -75,6 +75,17 @@ import reactor.core.Disposable;
  * its removed members counted, and a group whose last member is removed is removed. A component
  * never moves between its own meters and its group.
  *
+ * <h2>Sets of keyed components</h2>
+ * A set ({@link io.reactorsupervisor.EntitiesSpec}) is counted in aggregate, never one meter per
+ * key, however many keys come and go: gauges {@value #ENTITIES_ACTIVE}, {@value #ENTITIES_PASSIVATING},
+ * {@value #ENTITIES_RESTARTING} and {@value #ENTITIES_WAITING}, counters
+ * {@value #ENTITIES_ACTIVATIONS} and {@value #ENTITIES_PASSIVATIONS}, tagged
+ * {@code component="<set path>"} (read from the set's snapshot, at most once a second), and its
+ * keyed components in one group, tagged {@code component="<set path>/*"}, with the
+ * {@value #METERS_PER_COMPONENT} meters of a component (handled, crashes, handling time...), which
+ * stays while the set is in the tree even when no key is active, and takes no place among the
+ * {@linkplain #withMaxTaggedComponents(int) tagged components}.
+ *
  * <h2>Observations</h2>
  * With an {@linkplain #withObservationRegistry(ObservationRegistry) observation registry}, each
  * ask is an {@link io.micrometer.observation.Observation} named
@@ -117,6 +128,19 @@ public final class SupervisorMetrics {
     public static final String RESTARTS_WINDOW = "reactor.supervisor.component.restarts.window";
     /** Circuit breaker state, 1 or 0 per state: {@value}. */
     public static final String BREAKER_STATE = "reactor.supervisor.component.breaker.state";
+
+    /** Keyed components of a set alive (starting, running, or stopping with the set): {@value}. */
+    public static final String ENTITIES_ACTIVE = "reactor.supervisor.entities.active";
+    /** Keyed components of a set being passivated: {@value}. */
+    public static final String ENTITIES_PASSIVATING = "reactor.supervisor.entities.passivating";
+    /** Keyed components of a set waiting out a restart delay: {@value}. */
+    public static final String ENTITIES_RESTARTING = "reactor.supervisor.entities.restarting";
+    /** Keys of a set with messages waiting for their component to start: {@value}. */
+    public static final String ENTITIES_WAITING = "reactor.supervisor.entities.waiting";
+    /** Keyed components a set started: {@value}. */
+    public static final String ENTITIES_ACTIVATIONS = "reactor.supervisor.entities.activations";
+    /** Keyed components a set passivated: {@value}. */
+    public static final String ENTITIES_PASSIVATIONS = "reactor.supervisor.entities.passivations";
 
     /** The tag keys the binding sets itself, which common tags must not use. */
     static final Set<String> OWN_KEYS = Set.of("component", "supervisor.strategy", "reason", "outcome", "state",

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Tags;
 import io.reactorsupervisor.ChildSnapshot;
 import io.reactorsupervisor.ComponentRef;
 import io.reactorsupervisor.ComponentStats;
+import io.reactorsupervisor.EntitiesSnapshot;
 import io.reactorsupervisor.SupervisionEvent;
 import io.reactorsupervisor.SupervisionStrategy;
 import io.reactorsupervisor.Supervisor;
@@ -25,7 +26,8 @@ import reactor.core.Disposable;
  * taken when it binds, then follows the tree's events: a component that starts gets meters, one
  * that is no longer in the tree when it stops, fails or is {@linkplain SupervisionEvent.Removed
  * removed} loses them (a stopped or failed component still in the tree keeps them, with its
- * counts, until it is removed or restarted). Everything here is serialized on this object, away
+ * counts, until it is removed or restarted). A set of keyed components has meters in aggregate
+ * ({@link EntitySetMeters}) and its keys are counted in its group, never on their own. Everything here is serialized on this object, away
  * from the hot path, which only reads {@link #byRef}.
  */
 final class TreeMeters implements SupervisorMetrics.Binding {
@@ -48,6 +50,8 @@ final class TreeMeters implements SupervisorMetrics.Binding {
     private final Map<String, Member> members = new HashMap<>();
     private final Map<String, ComponentMeters> groups = new HashMap<>();
     private final Map<String, SupervisionStrategy> strategies = new HashMap<>();
+    /** The sets of keyed components, by path: their keys are counted in their group, never on their own. */
+    private final Map<String, EntitySetMeters> sets = new HashMap<>();
     /** Events that came while the first snapshot was registered; null once it is. */
     private @Nullable List<SupervisionEvent> pending = new ArrayList<>();
     private int tagged;
@@ -150,13 +154,15 @@ final class TreeMeters implements SupervisorMetrics.Binding {
             if (e instanceof SupervisionEvent.Started) {
                 discover(path);
             } else if (e instanceof SupervisionEvent.Restarted) {
-                if (strategies.containsKey(path)) {
+                if (strategies.containsKey(path) || sets.containsKey(path)) {
                     recheckUnder(path); // a restarted supervisor drops the children started at runtime
                 } else if (!members.containsKey(path)) {
                     discover(path);
                 }
             } else if (members.containsKey(path)) { // Stopped, Failed, Removed
                 recheckMember(path);
+            } else if (sets.containsKey(path)) {
+                recheckSet(path);
             } else if (strategies.containsKey(path)) {
                 recheckSupervisor(path);
             }
@@ -177,6 +183,8 @@ final class TreeMeters implements SupervisorMetrics.Binding {
                 for (int i = s.children().size() - 1; i >= 0; i--) {
                     stack.push(s.children().get(i));
                 }
+            } else if (node instanceof EntitiesSnapshot) {
+                registerSet(node.path()); // its keys are found as they start or handle
             } else {
                 discover(node.path());
             }
@@ -185,9 +193,14 @@ final class TreeMeters implements SupervisorMetrics.Binding {
 
     /** Gives the component at {@code path} meters, unless it has them; a supervisor's strategy is remembered. */
     private void discover(String path) {
+        if (!lookups.below(path) || sets.containsKey(path)) {
+            return;
+        }
         ComponentRef<?, ?> ref = lookups.component(path);
         if (ref == null) {
-            if (lookups.below(path) && !strategies.containsKey(path)) {
+            if (!strategies.containsKey(path) && isSet(path)) {
+                registerSet(path);
+            } else if (!strategies.containsKey(path)) {
                 Supervisor s = lookups.supervisor(path);
                 if (s != null) {
                     strategies.put(path, s.snapshot().strategy());
@@ -207,13 +220,15 @@ final class TreeMeters implements SupervisorMetrics.Binding {
 
     private void register(String path, ComponentRef<?, ?> ref) {
         String parent = TreeLookups.parent(path);
+        boolean keyed = sets.containsKey(parent) || (!strategies.containsKey(parent) && isSet(parent)
+                && registerSet(parent));
         SupervisionStrategy strategy = strategyOf(parent);
         if (strategy == null) {
             return; // its supervisor is gone, and it with it
         }
         ComponentStats stats = ref.stats();
         ComponentMeters meters;
-        boolean own = tagged < maxTagged;
+        boolean own = !keyed && tagged < maxTagged;
         if (own) {
             meters = new ComponentMeters(path, tags(path, strategy), new ComponentMeters.Single(stats), registry);
             meters.register();
@@ -246,10 +261,60 @@ final class TreeMeters implements SupervisorMetrics.Binding {
         }
         Group g = (Group) m.meters.source;
         g.retire(m.stats);
-        if (g.isEmpty()) {
+        String parent = TreeLookups.parent(path);
+        if (g.isEmpty() && !sets.containsKey(parent)) { // a set's group stays: its keys come and go
             m.meters.remove();
-            groups.remove(TreeLookups.parent(path));
+            groups.remove(parent);
         }
+    }
+
+    // ------------------------------------------------------------------ sets of keyed components
+
+    /** Whether the child at {@code path} is a set of keyed components (read from its supervisor's snapshot). */
+    private boolean isSet(String path) {
+        if (!lookups.below(path)) {
+            return false;
+        }
+        Supervisor parent = lookups.supervisor(TreeLookups.parent(path));
+        if (parent == null) {
+            return false;
+        }
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        for (ChildSnapshot c : parent.snapshot().children()) {
+            if (c.name().equals(name)) {
+                return c instanceof EntitiesSnapshot;
+            }
+        }
+        return false;
+    }
+
+    /** Gives a set its meters in aggregate; its keys will be counted in its group. @return true */
+    private boolean registerSet(String path) {
+        if (!sets.containsKey(path)) {
+            EntitySetMeters meters = new EntitySetMeters(path, lookups, tags, registry);
+            meters.register();
+            sets.put(path, meters);
+            strategies.put(path, SupervisionStrategy.ONE_FOR_ONE); // a set is a one-for-one supervisor of its keys
+        }
+        return true;
+    }
+
+    /** A set that stopped, failed or was removed: if it is gone, its meters and its keys' group go too. */
+    private void recheckSet(String path) {
+        if (lookups.supervisor(path) != null) {
+            recheckUnder(path); // still in the tree: its keys may be gone
+            return;
+        }
+        recheckUnder(path);
+        EntitySetMeters meters = sets.remove(path);
+        if (meters != null) {
+            meters.remove();
+        }
+        ComponentMeters group = groups.remove(path);
+        if (group != null) {
+            group.remove();
+        }
+        forgetGoneSupervisors(path);
     }
 
     /** A member that may be gone from the tree (or replaced), or may have stopped or failed and stay. */
@@ -340,8 +405,10 @@ final class TreeMeters implements SupervisorMetrics.Binding {
                 }
             }
             groups.values().forEach(ComponentMeters::remove);
+            sets.values().forEach(EntitySetMeters::remove);
             members.clear();
             groups.clear();
+            sets.clear();
             byRef.clear();
             tagged = 0;
         }

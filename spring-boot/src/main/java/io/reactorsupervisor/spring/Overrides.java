@@ -76,7 +76,13 @@ final class Overrides {
         }
         for (ChildSpec child : spec.children()) {
             String childPath = path.isEmpty() ? child.name() : path + "/" + child.name();
-            if (child instanceof SupervisorSpec s) {
+            if (child instanceof SupervisorSpec s && s.entities() != null) {
+                if (properties.components().containsKey(childPath)) {
+                    throw new IllegalArgumentException(componentKey(childPath) + " names a set of keyed components: "
+                            + "configure it, and its keys, in its EntitiesSpec");
+                }
+                b.child(s); // a set: kept as it is (rebuilt as a plain supervisor, it would lose its keys)
+            } else if (child instanceof SupervisorSpec s) {
                 b.child(rebuild(s, childPath, true));
             } else {
                 b.child(component((ComponentSpec<?, ?>) child, childPath));

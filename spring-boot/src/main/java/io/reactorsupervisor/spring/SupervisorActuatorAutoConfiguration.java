@@ -13,18 +13,25 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.reactorsupervisor.Supervisor;
 
 /**
  * The tree's health indicator ({@code reactorSupervisor}, switched off by
- * {@code management.health.reactor-supervisor.enabled=false}), the {@code supervision}
- * endpoint (when exposed) and its Micrometer metrics (when a {@code MeterRegistry} exists;
- * {@code reactor-supervisor.metrics.enabled=false} switches them off), each when its classes
+ * {@code management.health.reactor-supervisor.enabled=false}), its readiness contributor
+ * ({@code reactorSupervisorReadiness}, a member of the {@code readiness} group unless the
+ * application sets that group's {@code include}; switched off by
+ * {@code management.health.reactor-supervisor-readiness.enabled=false}), the {@code supervision}
+ * endpoint (when exposed) and its Micrometer metrics (when a {@code MeterRegistry} exists, with the
+ * tags of {@code reactor-supervisor.metrics.tags} and the application's {@code ObservationRegistry}
+ * when it has one; {@code reactor-supervisor.metrics.enabled=false} switches them off), each when its classes
  * are present. Runs after the tree's own auto-configuration and after Boot's metrics.
  */
 @AutoConfiguration(after = ReactorSupervisorAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration",
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnSingleCandidate(Supervisor.class)
 public class SupervisorActuatorAutoConfiguration {
 
@@ -42,6 +49,29 @@ public class SupervisorActuatorAutoConfiguration {
         @ConditionalOnMissingBean(name = "reactorSupervisorHealthIndicator")
         SupervisorHealthIndicator reactorSupervisorHealthIndicator(Supervisor root) {
             return new SupervisorHealthIndicator(root);
+        }
+
+        @Bean
+        @ConditionalOnEnabledHealthIndicator("reactor-supervisor-readiness")
+        @ConditionalOnMissingBean(name = "reactorSupervisorReadinessHealthIndicator")
+        SupervisorReadinessHealthIndicator reactorSupervisorReadinessHealthIndicator(Supervisor root) {
+            return new SupervisorReadinessHealthIndicator(root);
+        }
+    }
+
+    /**
+     * The readiness contributor in Actuator's readiness group, when the health endpoint is present
+     * and the contributor enabled.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = { "org.springframework.boot.health.contributor.HealthIndicator",
+            "org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor" })
+    @ConditionalOnEnabledHealthIndicator("reactor-supervisor-readiness")
+    static class ReadinessGroup {
+
+        @Bean
+        ReadinessGroupMembership reactorSupervisorReadinessGroupMembership(Environment environment) {
+            return new ReadinessGroupMembership("reactorSupervisorReadiness", environment);
         }
     }
 
@@ -63,7 +93,8 @@ public class SupervisorActuatorAutoConfiguration {
     /**
      * Metrics, when Micrometer and the binder module are present: the tree is bound to the
      * application's {@code MeterRegistry} (the unique or primary one) once every singleton exists,
-     * whichever auto-configuration defines the registry.
+     * whichever auto-configuration defines the registry, and observed in its
+     * {@code ObservationRegistry} (the unique or primary one), when there is one.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = { "io.micrometer.core.instrument.MeterRegistry",
@@ -73,8 +104,9 @@ public class SupervisorActuatorAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        SupervisorMetricsBinder reactorSupervisorMetrics(Supervisor root, ObjectProvider<MeterRegistry> registry) {
-            return new SupervisorMetricsBinder(root, registry);
+        SupervisorMetricsBinder reactorSupervisorMetrics(Supervisor root, ObjectProvider<MeterRegistry> registry,
+                ObjectProvider<ObservationRegistry> observations, SupervisorProperties properties) {
+            return new SupervisorMetricsBinder(root, registry, observations, properties.metrics());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.reactorsupervisor.spring;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -39,12 +40,13 @@ import io.reactorsupervisor.SupervisionStrategy;
  * @param shutdownDeadline the tree's shutdown deadline; by default
  *     {@code spring.lifecycle.timeout-per-shutdown-phase}
  * @param recentEvents how many recent events and dead letters the {@code supervision} endpoint keeps
+ * @param metrics how the tree is bound to the application's {@code MeterRegistry}
  */
 @ConfigurationProperties("reactor-supervisor")
 public record SupervisorProperties(@DefaultValue("true") boolean enabled, @DefaultValue Root root,
         @DefaultValue Settings defaults, @Nullable Map<String, Settings> components,
         @DefaultValue("30s") Duration startupTimeout, @Nullable Duration shutdownDeadline,
-        @DefaultValue("100") int recentEvents) {
+        @DefaultValue("100") int recentEvents, @DefaultValue Metrics metrics) {
 
     /** The most events the endpoint can be asked to keep. */
     public static final int MAX_RECENT_EVENTS = 100_000;
@@ -59,6 +61,7 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
      * @param startupTimeout how long the context waits for the tree's children to start, positive
      * @param shutdownDeadline the tree's shutdown deadline, positive when given
      * @param recentEvents how many recent events the endpoint keeps, 0 to {@value #MAX_RECENT_EVENTS}
+     * @param metrics how the tree is bound to the application's {@code MeterRegistry}
      * @throws IllegalArgumentException naming the key of a value out of range
      */
     public SupervisorProperties {
@@ -70,6 +73,51 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
         if (recentEvents < 0 || recentEvents > MAX_RECENT_EVENTS) {
             throw new IllegalArgumentException("reactor-supervisor.recent-events must be between 0 and "
                     + MAX_RECENT_EVENTS + ", was " + recentEvents);
+        }
+    }
+
+    /**
+     * How the tree is bound to the application's {@code MeterRegistry} (through the
+     * {@code reactor-supervisor-micrometer} module's {@code SupervisorMetrics}).
+     *
+     * <pre>
+     * reactor-supervisor.metrics.tags.app=shop
+     * reactor-supervisor.metrics.max-tagged-components=200
+     * </pre>
+     *
+     * @param enabled whether the tree is bound at all
+     * @param tags tags added to every meter of the tree, by key ({@code tags.app=shop}); not a key the
+     *     binding sets itself ({@code component}, {@code supervisor.strategy}, {@code reason},
+     *     {@code outcome}, {@code state}, {@code breaker})
+     * @param maxTaggedComponents how many components get meters of their own, the others being counted
+     *     in their supervisor's group; the library's default (1,000) when absent
+     * @param observations whether each ask and handling is an {@code Observation} in the application's
+     *     {@code ObservationRegistry}, when it has one
+     */
+    public record Metrics(@DefaultValue("true") boolean enabled, @Nullable Map<String, String> tags,
+            @Nullable Integer maxTaggedComponents, @DefaultValue("true") boolean observations) {
+
+        /**
+         * Checks the tags and the limit.
+         *
+         * @param enabled whether the tree is bound at all
+         * @param tags tags added to every meter, by key, each key and value not blank
+         * @param maxTaggedComponents how many components get meters of their own, 0 or more when given
+         * @param observations whether asks and handlings are observed
+         * @throws IllegalArgumentException naming the key of a value out of range
+         */
+        public Metrics {
+            tags = tags == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tags));
+            for (Map.Entry<String, String> tag : tags.entrySet()) {
+                if (tag.getKey().isBlank() || tag.getValue() == null || tag.getValue().isBlank()) {
+                    throw new IllegalArgumentException("reactor-supervisor.metrics.tags must have keys and values "
+                            + "that are not blank, but had '" + tag.getKey() + "' = '" + tag.getValue() + "'");
+                }
+            }
+            if (maxTaggedComponents != null && maxTaggedComponents < 0) {
+                throw new IllegalArgumentException("reactor-supervisor.metrics.max-tagged-components must be between 0 and "
+                        + Integer.MAX_VALUE + ", was " + maxTaggedComponents);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.reactorsupervisor.ChildSnapshot;
 import io.reactorsupervisor.ComponentSnapshot;
+import io.reactorsupervisor.EntitiesSnapshot;
 import io.reactorsupervisor.SupervisionEvent;
 import io.reactorsupervisor.SupervisorSnapshot;
 
@@ -38,6 +39,14 @@ final class Views {
             if (c.lastDirective() != null) {
                 out.put("lastDirective", c.lastDirective().name());
             }
+        } else if (child instanceof EntitiesSnapshot e) {
+            out.put("active", e.active());
+            out.put("passivating", e.passivating());
+            out.put("restarting", e.restarting());
+            out.put("waiting", e.waiting());
+            out.put("maxActive", e.maxActive());
+            out.put("activations", e.activations());
+            out.put("passivations", e.passivations());
         } else if (child instanceof SupervisorSnapshot s) {
             out.put("strategy", s.strategy().name());
             List<Map<String, Object>> children = new ArrayList<>();

@@ -3,9 +3,13 @@ package io.reactorsupervisor.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +18,11 @@ import org.springframework.core.annotation.Order;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.reactorsupervisor.ComponentSnapshot;
+import io.reactorsupervisor.EntitiesSpec;
 import io.reactorsupervisor.ComponentSpec;
 import io.reactorsupervisor.ComponentState;
 import io.reactorsupervisor.HealthCheck;
@@ -180,6 +188,111 @@ class AutoConfigurationTest {
                     assertThat(registry.find(SupervisorMetrics.HANDLED).tag("component", "root/billing").functionCounter())
                             .isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
                 });
+    }
+
+    @Test
+    void metricsCarryTheTagsOfThePropertiesAndAreObservedInTheApplicationsObservationRegistry() {
+        java.util.List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return true;
+            }
+
+            @Override
+            public void onStop(Observation.Context context) {
+                observed.add(context.getName());
+            }
+        });
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withBean(ObservationRegistry.class, () -> observations)
+                .withPropertyValues("reactor-supervisor.metrics.tags.app=shop", "reactor-supervisor.metrics.tags.region=eu")
+                .run(context -> {
+                    context.getBean(Supervisor.class).<String, String>ref("billing").ask("a")
+                            .block(Duration.ofSeconds(5));
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.find(SupervisorMetrics.HANDLED).tags("component", "root/billing", "app", "shop",
+                            "region", "eu").functionCounter()).isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+                    assertThat(registry.find(SupervisorMetrics.HANDLED).tag("component", "root/billing").meters())
+                            .hasSize(1);
+                    assertThat(observed).contains("reactor.supervisor.ask", "reactor.supervisor.handle");
+                });
+        observed.clear();
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withBean(ObservationRegistry.class, () -> observations)
+                .withPropertyValues("reactor-supervisor.metrics.observations=false",
+                        "reactor-supervisor.metrics.max-tagged-components=0")
+                .run(context -> {
+                    context.getBean(Supervisor.class).<String, String>ref("billing").ask("a")
+                            .block(Duration.ofSeconds(5));
+                    assertThat(observed).isEmpty();
+                    assertThat(context.getBean(MeterRegistry.class).find(SupervisorMetrics.HANDLED)
+                            .tag("component", "root/billing").meters()).isEmpty();
+                });
+    }
+
+    @Test
+    void aBadMetricsTagFailsStartupNamingItsKey() {
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("reactor-supervisor.metrics.tags.component=mine")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessage(
+                        "tags must not use the keys the binding sets itself (component, supervisor.strategy, reason, "
+                                + "outcome, state, breaker), but had 'component'"));
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("reactor-supervisor.metrics.tags.component=mine")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining(
+                        "reactor-supervisor.metrics.tags: tags must not use the keys"));
+        runner.withUserConfiguration(Specs.class).withPropertyValues("reactor-supervisor.metrics.tags.app= ")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining(
+                        "reactor-supervisor.metrics.tags must have keys and values that are not blank, but had 'app' = ''"));
+        runner.withUserConfiguration(Specs.class).withPropertyValues("reactor-supervisor.metrics.max-tagged-components=-1")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining(
+                        "reactor-supervisor.metrics.max-tagged-components must be between 0 and 2147483647, was -1"));
+    }
+
+    static final EntitiesSpec<String, String, String> SESSIONS = EntitiesSpec.named("sessions", String.class,
+            echo("session")).build();
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSetOfKeyedComponentsAddedByACustomizerRunsAndIsShownInAggregate() {
+        runner.withUserConfiguration(Specs.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withBean(SupervisorCustomizer.class, () -> root -> root.entities(SESSIONS))
+                .withPropertyValues("management.endpoints.web.exposure.include=supervision",
+                        "reactor-supervisor.defaults.mailbox.capacity=50")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Supervisor root = context.getBean(Supervisor.class);
+                    for (int i = 0; i < 5; i++) {
+                        assertThat(root.entities(SESSIONS).ref("k" + i).ask("m").block(Duration.ofSeconds(5)))
+                                .isEqualTo("m");
+                    }
+                    Map<String, Object> tree = (Map<String, Object>) context.getBean(SupervisionEndpoint.class)
+                            .supervision().get("tree");
+                    Map<String, Object> set = ((List<Map<String, Object>>) tree.get("children")).get(2);
+                    assertThat(set).containsEntry("kind", "entities").containsEntry("path", "root/sessions")
+                            .containsEntry("state", "RUNNING").containsEntry("active", 5)
+                            .containsEntry("activations", 5L).doesNotContainKey("children");
+                    assertThat(context.getBean(SupervisionEndpoint.class).child(new String[] {"sessions"}))
+                            .containsEntry("kind", "entities");
+                    Health health = context.getBean(SupervisorHealthIndicator.class).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                    assertThat(context.getBean(SupervisorReadinessHealthIndicator.class).health().getStatus())
+                            .isEqualTo(Status.UP);
+                    assertThat(context.getBean(MeterRegistry.class).getMeters()).extracting(m -> m.getId().getTag("component"))
+                            .contains("root/sessions", "root/sessions/*").noneMatch(c -> c.startsWith("root/sessions/k"));
+                });
+    }
+
+    @Test
+    void anOverrideNamingASetFailsStartupSayingWhereToConfigureIt() {
+        runner.withUserConfiguration(Specs.class)
+                .withBean(SupervisorCustomizer.class, () -> root -> root.entities(SESSIONS))
+                .withPropertyValues("reactor-supervisor.components.sessions.policy=transient")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining(
+                        "reactor-supervisor.components[sessions] names a set of keyed components: configure it, and "
+                                + "its keys, in its EntitiesSpec"));
     }
 
     @Test

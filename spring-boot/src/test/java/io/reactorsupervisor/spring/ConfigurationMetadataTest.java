@@ -22,6 +22,8 @@ class ConfigurationMetadataTest {
                 "\"reactor-supervisor.defaults.mailbox.capacity\"", "\"reactor-supervisor.defaults.health-check.interval\"",
                 "\"reactor-supervisor.defaults.processing-timeout\"", "\"reactor-supervisor.components\"",
                 "\"reactor-supervisor.shutdown-deadline\"", "\"reactor-supervisor.metrics.enabled\"",
-                "\"management.health.reactor-supervisor.enabled\"");
+                "\"reactor-supervisor.metrics.tags\"", "\"reactor-supervisor.metrics.observations\"",
+                "\"management.health.reactor-supervisor.enabled\"",
+                "\"management.health.reactor-supervisor-readiness.enabled\"");
     }
 }

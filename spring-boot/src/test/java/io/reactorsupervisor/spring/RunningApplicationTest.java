@@ -124,6 +124,53 @@ class RunningApplicationTest {
     }
 
     @Test
+    void readinessRefusesTrafficWhileAMailboxIsPastItsThresholdAndAcceptsItAfter() throws InterruptedException {
+        // the probe groups show no components unless told to
+        WebTestClient web = start("reactor-supervisor.components.billing.mailbox.capacity=10",
+                "management.endpoint.health.group.readiness.show-details=always");
+        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.components.reactorSupervisorReadiness.status").isEqualTo("UP");
+        Supervisor root = context.getBean(Supervisor.class);
+        gate = new CountDownLatch(1);
+        root.<String, String>ref("billing").tell("slow");
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 10; i++) {
+            root.<String, String>ref("billing").tell("queued " + i);
+        }
+
+        web.get().uri("/actuator/health/readiness").exchange().expectStatus()
+                .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE).expectBody()
+                .jsonPath("$.status").isEqualTo("OUT_OF_SERVICE")
+                .jsonPath("$.components.reactorSupervisorReadiness.status").isEqualTo("OUT_OF_SERVICE")
+                .jsonPath("$.components.reactorSupervisorReadiness.details.notReady['root/billing']").exists();
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+
+        gate.countDown();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> web.get().uri("/actuator/health/readiness")
+                .exchange().expectStatus().isOk());
+    }
+
+    @Test
+    void readinessRefusesTrafficWhileAComponentRestartsAndAcceptsItAfter() {
+        WebTestClient web = start("reactor-supervisor.components.billing.restart.strategy=delayed",
+                "reactor-supervisor.components.billing.restart.delay=5s");
+        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        context.getBean(Supervisor.class).<String, String>ref("billing").tell("crash");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> web.get().uri("/actuator/health/readiness")
+                .exchange().expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE).expectBody()
+                .jsonPath("$.status").isEqualTo("OUT_OF_SERVICE").jsonPath("$.components").doesNotExist());
+        assertThat(context.getBean(SupervisorReadinessHealthIndicator.class).health().getDetails())
+                .isEqualTo(Map.of("notReady", Map.of("root/billing", "RESTARTING")));
+        // not in the primary group: /actuator/health stays 200, the tree's own indicator says why
+        web.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.components.reactorSupervisorReadiness").doesNotExist()
+                .jsonPath("$.components.reactorSupervisor.details.notReady['root/billing']").isEqualTo("RESTARTING");
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> web.get().uri("/actuator/health/readiness")
+                .exchange().expectStatus().isOk());
+    }
+
+    @Test
     void aFailedChildInDegradedModeIsReportedWithTheTreeStillUp() {
         WebTestClient web = start("reactor-supervisor.components.billing.limit.max-restarts=0",
                 "reactor-supervisor.components.billing.limit.within=1m");

@@ -3,13 +3,10 @@ package io.reactorsupervisor.samples.web;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
 import io.reactorsupervisor.Supervisor;
-import io.reactorsupervisor.micrometer.SupervisorMetrics;
 import io.reactorsupervisor.samples.shop.Faults;
 import io.reactorsupervisor.samples.shop.Shop;
 import io.reactorsupervisor.samples.shop.ShopSettings;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,23 +51,13 @@ class ShopConfiguration {
     }
 
     /**
-     * The shop's meters in the application's registry (scraped at {@code /actuator/prometheus}),
-     * and an observation of each ask and handling in the application's observation registry.
-     * Closed before the shop: its meters are removed. The starter's own binding is off
-     * ({@code reactor-supervisor.metrics.enabled=false}): it adds neither the {@code app} tag
-     * nor the observations.
+     * The charts' data: the shop's counters read from the application's registry once a second, for
+     * 5 minutes. The starter binds the shop's meters there ({@code reactor-supervisor.metrics.tags.app=shop},
+     * and an observation of each ask and handling in the application's observation registry), and
+     * removes them when the context closes, before the shop.
      */
     @Bean
-    SupervisorMetrics.Binding shopMetrics(Shop shop, MeterRegistry meterRegistry,
-            ObjectProvider<ObservationRegistry> observationRegistry) {
-        SupervisorMetrics metrics = SupervisorMetrics.of(shop.root()).withTags("app", "shop");
-        ObservationRegistry observations = observationRegistry.getIfAvailable();
-        return (observations != null ? metrics.withObservationRegistry(observations) : metrics).bindTo(meterRegistry);
-    }
-
-    /** The charts' data: the shop's counters read from the application's registry once a second, for 5 minutes. */
-    @Bean
-    MetricsHistory metricsHistory(MeterRegistry meterRegistry, SupervisorMetrics.Binding shopMetrics) {
+    MetricsHistory metricsHistory(MeterRegistry meterRegistry) {
         return new MetricsHistory(meterRegistry, HISTORY_SECONDS).start(Duration.ofSeconds(1), Schedulers.parallel());
     }
 

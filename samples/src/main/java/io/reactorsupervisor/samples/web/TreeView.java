@@ -11,17 +11,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.reactorsupervisor.ChildSnapshot;
 import io.reactorsupervisor.ComponentSnapshot;
 import io.reactorsupervisor.ComponentStats;
+import io.reactorsupervisor.EntitiesSnapshot;
+import io.reactorsupervisor.EntitiesSpec;
 import io.reactorsupervisor.RestartLimit;
 import io.reactorsupervisor.SupervisorSnapshot;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A node of the supervision tree as JSON: a supervisor with its children, or a component.
+ * A node of the supervision tree as JSON: a supervisor with its children, a component, or a set
+ * of keyed components counted in aggregate (its keys are not listed, however many it holds).
  *
  * @param name the child's name
  * @param path its path
- * @param kind {@code supervisor} or {@code component}
- * @param strategy a supervisor's strategy; absent for a component
+ * @param kind {@code supervisor}, {@code component} or {@code entities}
+ * @param strategy a supervisor's strategy; absent for a component and a set
  * @param state its lifecycle state
  * @param restarts how many times it was restarted in all
  * @param uptimeMillis how long its current incarnation has run
@@ -36,13 +39,29 @@ import org.jspecify.annotations.Nullable;
  * @param breakers each breaker with its failure rate, by name
  * @param hangable whether the component can hang on command (its handler is asynchronous)
  * @param children a supervisor's children, in start order
+ * @param entities a set's counts; absent for a supervisor and a component
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TreeView(String name, String path, String kind, @Nullable String strategy, String state, long restarts,
         long uptimeMillis, @Nullable Integer mailboxDepth, @Nullable Integer mailboxCapacity, @Nullable Long handled,
         @Nullable Long deadLetters, @Nullable Integer restartsInWindow, @Nullable LimitView restartLimit,
         @Nullable Map<String, String> circuitBreakers, @Nullable Map<String, BreakerView> breakers,
-        @Nullable Boolean hangable, @Nullable List<TreeView> children) {
+        @Nullable Boolean hangable, @Nullable List<TreeView> children, @Nullable EntitiesView entities) {
+
+    /**
+     * A set of keyed components' counts as JSON.
+     *
+     * @param active keyed components alive (starting, running, or stopping with the set)
+     * @param passivating keyed components being passivated
+     * @param restarting keyed components waiting out a restart delay
+     * @param waiting keys with messages waiting for their component to start
+     * @param maxActive the most components alive at once; absent when unbounded
+     * @param activations components started since the set started
+     * @param passivations components passivated since the set started
+     */
+    public record EntitiesView(int active, int passivating, int restarting, int waiting, @Nullable Integer maxActive,
+            long activations, long passivations) {
+    }
 
     /**
      * A restart limit as JSON: at most {@code maxRestarts} within {@code withinMillis}.
@@ -112,7 +131,15 @@ public record TreeView(String name, String path, String kind, @Nullable String s
                 children.add(of(c, hangable, details));
             }
             return new TreeView(s.name(), s.path(), s.kind(), s.strategy().name(), s.state().name(), s.restarts(),
-                    s.uptime().toMillis(), null, null, null, null, null, null, null, null, null, children);
+                    s.uptime().toMillis(), null, null, null, null, null, null, null, null, null, children, null);
+        }
+        if (node instanceof EntitiesSnapshot) {
+            EntitiesSnapshot e = (EntitiesSnapshot) node;
+            return new TreeView(e.name(), e.path(), e.kind(), null, e.state().name(), e.restarts(),
+                    e.uptime().toMillis(), null, null, null, null, null, null, null, null, null, null,
+                    new EntitiesView(e.active(), e.passivating(), e.restarting(), e.waiting(),
+                            e.maxActive() == EntitiesSpec.UNBOUNDED ? null : e.maxActive(), e.activations(),
+                            e.passivations()));
         }
         ComponentSnapshot c = (ComponentSnapshot) node;
         ComponentStats stats = details.stats(c.path());
@@ -131,6 +158,6 @@ public record TreeView(String name, String path, String kind, @Nullable String s
         }
         return new TreeView(c.name(), c.path(), c.kind(), null, c.state().name(), c.restarts(), c.uptime().toMillis(),
                 c.mailboxDepth(), capacity, c.handled(), c.deadLetters(), inWindow, limitView,
-                new TreeMap<>(c.circuitBreakers()), breakers, hangable.contains(c.path()), null);
+                new TreeMap<>(c.circuitBreakers()), breakers, hangable.contains(c.path()), null, null);
     }
 }

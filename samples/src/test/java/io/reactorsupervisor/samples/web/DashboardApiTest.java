@@ -406,7 +406,7 @@ class DashboardApiTest {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> client.get().uri("/actuator/health/readiness")
                 .exchange()
                 .expectBody()
-                .jsonPath("$.components.shopReadiness.status").isEqualTo("UP"));
+                .jsonPath("$.components.reactorSupervisorReadiness.status").isEqualTo("UP"));
     }
 
     @Test
