@@ -49,8 +49,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each instance gets its own WASI state (file descriptors, open files, output buffers), so a
  * guest that closes its stdout or opens files affects only itself, and a restart starts afresh.
- * Files a guest leaves open are not closed when its instance is closed, only when the JVM
- * collects them: keep the number of files a guest may open in mind.
+ * Files a guest leaves open are closed with its instance ({@link WasmInstance#close()}, which a
+ * component's restart calls; after the call in progress, if there is one), so a guest that
+ * crash-loops with a directory grant holds no descriptor per incarnation.
  * WASI calls run on the guest's thread, inside the call's time budget: a {@code poll_oneoff}
  * sleep is interrupted when the budget runs out, like the guest itself.
  *

@@ -63,8 +63,15 @@ final class WasiImports {
         return logger.getName();
     }
 
-    /** The functions of one instance, keyed {@code module.name}. */
-    Map<String, HostFunction> newFunctions() {
+    /**
+     * The functions of one instance, keyed {@code module.name}, and the WASI state they share (its
+     * descriptors: the files the guest opens), which the instance closes when it is closed.
+     */
+    record Functions(Map<String, HostFunction> byName, WasiPreview1 state) {
+    }
+
+    /** A new WASI state and its functions, for one instance. */
+    Functions newFunctions() {
         WasiOptions.Builder options = WasiOptions.builder()
                 .withStdin(InputStream.nullInputStream(), false)
                 .withStdout(new GuestLog(logger, false), false)
@@ -74,8 +81,8 @@ final class WasiImports {
         wasi.random().ifPresent(options::withRandom);
         wasi.environment().forEach(options::withEnvironment);
         wasi.directories().forEach(options::withDirectory);
-        HostFunction[] functions =
-                WasiPreview1.builder().withOptions(options.build()).withLogger(CHICORY_LOG).build().toHostFunctions();
+        WasiPreview1 state = WasiPreview1.builder().withOptions(options.build()).withLogger(CHICORY_LOG).build();
+        HostFunction[] functions = state.toHostFunctions();
         Map<String, HostFunction> byName = new LinkedHashMap<>(functions.length * 2);
         for (HostFunction f : functions) {
             boolean denied = (CLOCK.contains(f.name()) && wasi.clock().isEmpty())
@@ -83,7 +90,7 @@ final class WasiImports {
                     || f.name().equals(SYMLINK);
             byName.put(f.module() + "." + f.name(), denied ? notCapable(f) : f);
         }
-        return byName;
+        return new Functions(byName, state);
     }
 
     private static HostFunction notCapable(HostFunction f) {

@@ -3,10 +3,12 @@ package io.reactorsupervisor.wasm;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasi.WasiPreview1;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * One instance of a {@link WasmModule}: its own linear memory, globals and tables, shared with
@@ -74,9 +76,12 @@ public final class WasmInstance implements AutoCloseable {
      */
     private CallGuard.@Nullable Slot slot;
     private volatile @Nullable Throwable failure;
+    /** The instance's own WASI state (the guest's open files), null without a WASI grant; see {@link #releaseWasi()}. */
+    private @Nullable WasiPreview1 wasi;
 
-    private WasmInstance(WasmModule module, Instance instance) {
+    private WasmInstance(WasmModule module, Instance instance, @Nullable WasiPreview1 wasi) {
         this.module = module;
+        this.wasi = wasi;
         this.maxMessageBytes = module.maxMessageBytes();
         this.memory = instance.memory();
         this.alloc = instance.export(ModuleCheck.ALLOC);
@@ -87,10 +92,13 @@ public final class WasmInstance implements AutoCloseable {
     static WasmInstance create(WasmModule module) {
         String phase = "start";
         Instance instance = null;
+        WasiPreview1 wasi = null;
         Throwable failure = null;
         CallGuard guard = CallGuard.start(module.timeBudgetNanos());
         try {
-            instance = module.instantiate();
+            WasmModule.Instantiation created = module.instantiate();
+            instance = created.instance();
+            wasi = created.wasi();
             if (module.hasInit()) {
                 phase = ModuleCheck.INIT;
                 instance.export(ModuleCheck.INIT).apply();
@@ -103,9 +111,12 @@ public final class WasmInstance implements AutoCloseable {
             failure = finishedLate(module, phase);
         }
         if (failure != null) {
+            if (wasi != null) {
+                wasi.close(); // what init opened goes with the instance that never was
+            }
             throw rethrow(phase, failure, budgetSpent, module);
         }
-        return new WasmInstance(module, Objects.requireNonNull(instance));
+        return new WasmInstance(module, Objects.requireNonNull(instance), wasi);
     }
 
     /**
@@ -238,8 +249,29 @@ public final class WasmInstance implements AutoCloseable {
     public void close() {
         closed = true;
         // Idle: closed at once. In a call: that call finishes, and the next one finds the flag.
-        // Poisoned or closed: stays so.
-        state.compareAndSet(IDLE, CLOSED);
+        // Poisoned or closed: stays so. The WASI state goes now unless a call is using it; then that
+        // call's end releases it (see exit and poison: each side writes, then reads the other's flag).
+        if (state.compareAndSet(IDLE, CLOSED) || state.get() != BUSY) {
+            releaseWasi();
+        }
+    }
+
+    /**
+     * Closes the instance's WASI state, the files its guest left open among them (once; outside
+     * any call). A guest that crash-loops with a directory grant would otherwise keep a
+     * descriptor per incarnation.
+     */
+    private synchronized void releaseWasi() {
+        WasiPreview1 w = wasi;
+        if (w != null) {
+            wasi = null;
+            try {
+                w.close();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(WasmInstance.class).warn("closing the WASI state of an instance of {} failed",
+                        module, e);
+            }
+        }
     }
 
     /**
@@ -277,7 +309,14 @@ public final class WasmInstance implements AutoCloseable {
      * the next call's compare-and-set sees everything this call wrote (the guest's memory too).
      */
     private void exit() {
-        state.lazySet(IDLE);
+        if (wasi == null) {
+            state.lazySet(IDLE);
+            return;
+        }
+        state.set(IDLE); // a full fence: a close() that saw the call busy is seen here, or sees it idle
+        if (closed && state.compareAndSet(IDLE, CLOSED)) {
+            releaseWasi();
+        }
     }
 
     private CallGuard.Slot slot() {
@@ -350,16 +389,25 @@ public final class WasmInstance implements AutoCloseable {
                 + Traps.format(module.timeBudget()) + " exceeded (the call returned after it ran out)");
     }
 
+    /** After a call ended poisoned: a close() that came during it left the WASI state to this side. */
+    private void releaseIfClosed() {
+        if (closed) {
+            releaseWasi();
+        }
+    }
+
     /** Poisons this instance with a failure and returns what to throw; a VM error is thrown as it is. */
     private RuntimeException poison(String phase, Throwable t, boolean budgetSpent) {
         if (t instanceof VirtualMachineError) {
             failure = t;
             state.set(POISONED);
+            releaseIfClosed();
             throw (VirtualMachineError) t;
         }
         WasmTrapException trap = Traps.classify(phase, t, budgetSpent, module.timeBudget());
         failure = trap;
         state.set(POISONED);
+        releaseIfClosed();
         return trap;
     }
 

@@ -10,6 +10,7 @@ import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmException;
+import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.MalformedException;
 import com.dylibso.chicory.wasm.Parser;
@@ -120,7 +121,9 @@ public final class WasmModule {
         if (b.wasi != null) {
             this.wasi = new WasiImports(b.wasi, WasiImports.defaultLoggerName(b.path, b.resource));
             Map<String, HostFunction> importable = new LinkedHashMap<>(b.grants);
-            importable.putAll(wasi.newFunctions());
+            WasiImports.Functions names = wasi.newFunctions(); // only their names: its state is closed at once
+            names.state().close();
+            importable.putAll(names.byName());
             check.imports(importable);
             this.wasiImported = check.importedFrom(WasiImports.MODULE);
         } else {
@@ -302,22 +305,34 @@ public final class WasmModule {
         return wasi == null ? Optional.empty() : Optional.of(wasi.loggerName());
     }
 
-    Instance instantiate() {
-        return Instance.builder(module)
-                .withImportValues(wasi == null || wasiImported.isEmpty() ? imports : wasiImports(wasi))
-                .withMachineFactory(machineFactory)
-                .withMemoryLimits(memoryLimits)
-                .withStart(false) // no WASI "_start": init is our one entry point at creation
-                .build();
+    /** A new instance and, for a module granted WASI, the WASI state its instance must close. */
+    record Instantiation(Instance instance, @Nullable WasiPreview1 wasi) {
     }
 
-    /** The granted host functions and a new WASI state: each instance has its own descriptors. */
-    private ImportValues wasiImports(WasiImports wasi) {
+    Instantiation instantiate() {
+        WasiImports.Functions wasiFunctions = wasi == null || wasiImported.isEmpty() ? null : wasi.newFunctions();
+        try {
+            Instance instance = Instance.builder(module)
+                    .withImportValues(wasiFunctions == null ? imports : wasiImports(wasiFunctions))
+                    .withMachineFactory(machineFactory)
+                    .withMemoryLimits(memoryLimits)
+                    .withStart(false) // no WASI "_start": init is our one entry point at creation
+                    .build();
+            return new Instantiation(instance, wasiFunctions == null ? null : wasiFunctions.state());
+        } catch (Throwable t) {
+            if (wasiFunctions != null) {
+                wasiFunctions.state().close();
+            }
+            throw t;
+        }
+    }
+
+    /** The granted host functions and an instance's own WASI functions: each instance has its own descriptors. */
+    private ImportValues wasiImports(WasiImports.Functions wasiFunctions) {
         List<ImportFunction> all = new ArrayList<>(functions.size() + wasiImported.size());
         all.addAll(functions);
-        Map<String, HostFunction> wasiFunctions = wasi.newFunctions();
         for (String name : wasiImported) {
-            all.add(guarded(Objects.requireNonNull(wasiFunctions.get(name), name)));
+            all.add(guarded(Objects.requireNonNull(wasiFunctions.byName().get(name), name)));
         }
         return ImportValues.builder().withFunctions(all).build();
     }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -261,6 +262,55 @@ class WasiTest {
             for (String escape : List.of("../secret.txt", "a/../../secret.txt", temp.resolve("secret.txt").toString())) {
                 assertThat(call(instance, "o" + escape).getInt(0)).as(escape).isNotEqualTo(ESUCCESS);
             }
+        }
+    }
+
+    /**
+     * A guest's open files belong to its instance: closing the instance (as a component's restart
+     * does) closes them, so a guest that crash-loops with a directory grant cannot exhaust the
+     * process's file descriptors. Counted in {@code /proc/self/fd} (Linux).
+     */
+    @Test
+    void closingAnInstanceClosesTheFilesItsGuestLeftOpen(@TempDir Path temp) throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        Files.writeString(temp.resolve("inside.txt"), "in");
+        WasmModule module = probe(Wasi.logging().withDirectory("/data", temp));
+
+        long before = openFiles(fds);
+        for (int i = 0; i < 200; i++) {
+            try (WasmInstance instance = module.newInstance()) {
+                assertThat(call(instance, "oinside.txt").getInt(0)).isEqualTo(ESUCCESS);
+            }
+        }
+        assertThat(openFiles(fds) - before).as("files still open after 200 closed instances").isLessThan(20);
+    }
+
+    @Test
+    void aTrappedInstanceClosesItsFilesWhenClosedToo(@TempDir Path temp) throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        Files.writeString(temp.resolve("inside.txt"), "in");
+        WasmModule module = Wat.module("wasi-probe")
+                .wasi(Wasi.logging().withClock(Clock.systemUTC()).withDirectory("/data", temp).withLoggerName(LOGGER))
+                .timeBudget(Duration.ofMillis(20))
+                .build();
+
+        long before = openFiles(fds);
+        for (int i = 0; i < 30; i++) {
+            try (WasmInstance instance = module.newInstance()) {
+                assertThat(call(instance, "oinside.txt").getInt(0)).isEqualTo(ESUCCESS);
+                assertThatThrownBy(() -> instance.handle(new byte[] {'s'})).isInstanceOf(WasmTrapException.class);
+                assertThat(instance.isPoisoned()).isTrue();
+            }
+        }
+        assertThat(openFiles(fds) - before).as("files still open after 30 trapped and closed instances")
+                .isLessThan(10);
+    }
+
+    private static long openFiles(Path fds) throws IOException {
+        try (var entries = Files.list(fds)) {
+            return entries.count();
         }
     }
 
