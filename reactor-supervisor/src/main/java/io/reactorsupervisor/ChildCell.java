@@ -231,27 +231,14 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
         return !(t instanceof Signals.Signal);
     }
 
-    /** The before-retry hook: asks the parent for admission and waits for its verdict. */
+    /** The before-retry hook: asks the parent for admission; the crash signal is the Mono that waits for its verdict. */
     static Mono<Void> admission(Retry.RetrySignal signal) {
-        Throwable failure = signal.failure();
-        long attempt = signal.totalRetriesInARow();
-        return Mono.deferContextual(ctx -> ctx.get(ChildCell.class).askAdmission(failure, attempt));
+        return new Signals.Crashed(signal.failure(), signal.totalRetriesInARow());
     }
 
     /** The after-retry hook: the delay has elapsed; a group restart orders the start, otherwise start now. */
     static Mono<Void> startOrder(Retry.RetrySignal signal) {
         return Mono.deferContextual(ctx -> ctx.get(ChildCell.class).awaitStartOrder());
-    }
-
-    private Mono<Void> askAdmission(Throwable failure, long attempt) {
-        incarnationStart = -1;
-        SupervisorCell p = parent;
-        if (p == null) {
-            return Mono.error(new Signals.GiveUp(failure)); // a root has nobody to restart it
-        }
-        Sinks.Empty<Void> verdict = Sinks.unsafe().empty(); // emitted once, by the parent's drain
-        p.post(new Signals.Crashed(this, failure, attempt, takeDirective(), verdict));
-        return verdict.asMono();
     }
 
     private Mono<Void> awaitStartOrder() {
@@ -361,6 +348,21 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
         if (p != null) {
             p.post(new Signals.Ended(this, cause));
         }
+    }
+
+    /** Identity, as Object's. */
+    @Override
+    public final boolean equals(@Nullable Object o) {
+        return this == o;
+    }
+
+    /**
+     * Its start order: unique among its siblings, the keys of its supervisor's maps, and with no
+     * identity hash to compute (a call into the VM) for each child started.
+     */
+    @Override
+    public final int hashCode() {
+        return seq;
     }
 
     @Override

@@ -75,6 +75,21 @@ abstract class Drain implements Runnable {
         }
     }
 
+    /**
+     * Takes the drain if nobody holds it, for an owner that hands its item over without queueing
+     * it; the caller then calls {@link #runClaimed}.
+     *
+     * @return false if a drain holds it already: queue the item and {@link #signalQueued}
+     */
+    final boolean tryClaim() {
+        return wip == 0 && WIP.compareAndSet(this, 0, 1);
+    }
+
+    /** Runs (or schedules) the drain taken by {@link #tryClaim}. */
+    final void runClaimed() {
+        schedule();
+    }
+
     /** Something other than a queued item changed (an end, a stop, a reply): drain again. */
     final void signal() {
         if ((int) WIP.getAndAdd(this, 1) == 0) {

@@ -1,7 +1,12 @@
 package io.reactorsupervisor;
 
+import java.util.Objects;
+
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Sinks;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 
 /**
  * What travels between a child and its supervisor: the supervisor's verdicts, which travel as
@@ -70,9 +75,86 @@ final class Signals {
 
     /**
      * An incarnation of {@code child} ended with {@code cause}, and its {@code directive} says what
-     * follows; {@code verdict} completes to restart it.
+     * follows. It is also the retry spec's before-retry hook for this crash: a {@code Mono} whose
+     * one subscriber, the spec, waits for the verdict. The parent's drain completes it to restart
+     * the child ({@link #restart}) or fails it with a {@link Signal} that ends the pipeline
+     * ({@link #refuse}), once. One object instead of a deferred Mono and a sink: a crash is a hot
+     * path.
      */
-    record Crashed(ChildCell child, Throwable cause, long attempt, Directive directive, Sinks.Empty<Void> verdict) {
+    static final class Crashed extends Mono<Void> implements Subscription {
+        private final Throwable cause;
+        private final long attempt;
+        private @Nullable ChildCell child; // set on subscription, then read by the parent's drain only
+        private Directive directive = Directive.RESTART;
+        private @Nullable CoreSubscriber<? super Void> hook;
+        private volatile boolean cancelled;
+
+        Crashed(Throwable cause, long attempt) {
+            this.cause = cause;
+            this.attempt = attempt;
+        }
+
+        /** The spec subscribes: the child in its context asks its parent, or gives up if it is a root. */
+        @Override
+        public void subscribe(CoreSubscriber<? super Void> actual) {
+            ChildCell c = actual.currentContext().get(ChildCell.class);
+            c.incarnationStart = -1;
+            SupervisorCell p = c.parent;
+            if (p == null) {
+                Operators.error(actual, new GiveUp(cause)); // a root has nobody to restart it
+                return;
+            }
+            child = c;
+            directive = c.takeDirective();
+            hook = actual;
+            actual.onSubscribe(this);
+            p.post(this);
+        }
+
+        ChildCell child() {
+            return Objects.requireNonNull(child);
+        }
+
+        Throwable cause() {
+            return cause;
+        }
+
+        /** How many restarts in a row came before this crash. */
+        long attempt() {
+            return attempt;
+        }
+
+        Directive directive() {
+            return directive;
+        }
+
+        /** The verdict: restart (after the strategy's delay). */
+        void restart() {
+            CoreSubscriber<? super Void> h = hook;
+            if (h != null && !cancelled) {
+                hook = null;
+                h.onComplete();
+            }
+        }
+
+        /** The verdict: no restart; {@code verdict} ends the child's pipeline. */
+        void refuse(Signal verdict) {
+            CoreSubscriber<? super Void> h = hook;
+            if (h != null && !cancelled) {
+                hook = null;
+                h.onError(verdict);
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            // the verdict comes when the parent decides, requested or not: a Mono<Void> emits no value
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true; // the pipeline was cancelled meanwhile: the verdict goes nowhere
+        }
     }
 
     /** The child's restart delay has elapsed; it waits at its gate for its turn in a group restart. */

@@ -39,6 +39,12 @@ final class SupervisorCell extends ChildCell {
     @Nullable GroupRestart group;
     /** Signals set aside while the declared children start or a group restart runs (as OTP's supervisor does). */
     private final ArrayDeque<Object> deferred = new ArrayDeque<>();
+    /**
+     * A signal posted while no drain ran and nothing was queued: the poster took the drain and
+     * hands the signal over here, without a queue node. Its drain (on the poster's thread, the
+     * {@link Trampoline}'s) handles it before anything queued after it.
+     */
+    private @Nullable Object handOver;
 
     /** Completes when the first incarnation has started its declared children; fails if one could not start. */
     final Sinks.Empty<Void> firstStart = Sinks.empty();
@@ -72,6 +78,15 @@ final class SupervisorCell extends ChildCell {
     // ------------------------------------------------------------------ the process
 
     void post(Object signal) {
+        if (tryClaim()) {
+            if (signals.isEmpty()) {
+                handOver = signal; // nothing posted before it waits: it skips the queue
+            } else {
+                signals.offer(signal);
+            }
+            runClaimed();
+            return;
+        }
         signals.offer(signal);
         signalQueued();
     }
@@ -93,15 +108,23 @@ final class SupervisorCell extends ChildCell {
 
     @Override
     int drainBatch() {
-        Object s;
+        Object s = handOver;
+        if (s != null) {
+            handOver = null;
+            handleSafely(s);
+        }
         while ((s = signals.poll()) != null) {
-            try {
-                handle(s);
-            } catch (Throwable t) {
-                Tree.LOG.error("'{}' failed to handle {}; this is a bug", path(), s, t);
-            }
+            handleSafely(s);
         }
         return DRAINED;
+    }
+
+    private void handleSafely(Object s) {
+        try {
+            handle(s);
+        } catch (Throwable t) {
+            Tree.LOG.error("'{}' failed to handle {}; this is a bug", path(), s, t);
+        }
     }
 
     private void handle(Object s) {
@@ -136,11 +159,11 @@ final class SupervisorCell extends ChildCell {
         Signals.Signal end = children.ending(child);
         SupervisorRun run = current;
         if (end instanceof Signals.Terminated || (run != null && run.ending)) {
-            c.verdict().tryEmitError(end != null ? end : new Signals.Terminated("its supervisor is restarting"));
+            c.refuse(end != null ? end : new Signals.Terminated("its supervisor is restarting"));
             return;
         }
         if (children.starting(child)) {
-            c.verdict().tryEmitError(new Signals.StartFailed(cause)); // whoever ordered the start hears why
+            c.refuse(new Signals.StartFailed(cause)); // whoever ordered the start hears why
             return;
         }
         // a child being stopped gracefully restarts alone to drain its mailbox within its deadline
@@ -151,29 +174,30 @@ final class SupervisorCell extends ChildCell {
         }
         if (c.directive() == Directive.STOP) {
             child.live = false;
-            c.verdict().tryEmitError(new Signals.Stop("stopped by its failure directive: " + cause));
+            c.refuse(new Signals.Stop("stopped by its failure directive: " + cause));
             return;
         }
         if (c.directive() == Directive.ESCALATE) {
             child.live = false; // gives up at once, as if its limit were reached
-            c.verdict().tryEmitError(new Signals.GiveUp(cause));
+            c.refuse(new Signals.GiveUp(cause));
             return;
         }
         boolean normal = cause instanceof NormalExit;
         RestartPolicy policy = child.spec.restartPolicy();
         if (policy == RestartPolicy.TEMPORARY || (policy == RestartPolicy.TRANSIENT && normal)) {
             child.live = false;
-            c.verdict().tryEmitError(normal ? new Signals.Stop("normal exit, policy " + policy)
+            c.refuse(normal ? new Signals.Stop("normal exit, policy " + policy)
                     : new Signals.GiveUp(cause));
             return;
         }
-        long now = child.nowNanos();
+        // no clock read where nothing is limited
+        long now = child.spec.restartLimit().isUnlimited() && sspec.intensity().isUnlimited() ? 0 : child.nowNanos();
         RestartLimit limit = child.window().tryRecord(now) ? (intensity.tryRecord(now) ? null : sspec.intensity())
                 : child.spec.restartLimit();
         if (limit != null) {
             child.live = false;
             String path = limit == sspec.intensity() ? path() : child.path();
-            c.verdict().tryEmitError(new Signals.GiveUp(new RestartLimitExceededException(path, limit, cause)));
+            c.refuse(new Signals.GiveUp(new RestartLimitExceededException(path, limit, cause)));
             return;
         }
         Duration delay = child.spec.restartStrategy().delay(c.attempt());
@@ -194,7 +218,7 @@ final class SupervisorCell extends ChildCell {
         if (!stopping && sspec.strategy() != SupervisionStrategy.ONE_FOR_ONE) {
             GroupRestart.begin(this, child);
         }
-        c.verdict().tryEmitEmpty();
+        c.restart();
     }
 
     /** Records a restart of {@code c} in its window and in this supervisor's intensity, if both allow it. */
