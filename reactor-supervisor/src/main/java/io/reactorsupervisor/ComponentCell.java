@@ -59,6 +59,8 @@ final class ComponentCell extends ChildCell {
     /** The directive applied to the latest failure, shown in the snapshot. */
     volatile @Nullable Directive lastDirective;
 
+    /** A restart its supervisor granted, for the drain to pass on to the retry spec. */
+    private volatile Signals.@Nullable Crashed granted;
     /** An incarnation subscribed and waiting for the drain to begin it. */
     private volatile @Nullable Incarnation pending;
     volatile @Nullable Incarnation current;
@@ -138,7 +140,7 @@ final class ComponentCell extends ChildCell {
     boolean hasWork() {
         Incarnation inc = current;
         if (inc == null) {
-            return pending != null || endPending || (state().isTerminal() && !mailbox.isEmpty());
+            return granted != null || pending != null || endPending || (state().isTerminal() && !mailbox.isEmpty());
         }
         return inc.inFlight == null && (!mailbox.isEmpty() || redeliverItem != null);
     }
@@ -168,6 +170,12 @@ final class ComponentCell extends ChildCell {
             for (;;) {
                 Incarnation inc = current;
                 if (inc == null) {
+                    Signals.Crashed restart = granted;
+                    if (restart != null) {
+                        granted = null;
+                        restart.proceed(); // Reactor resubscribes here: the next incarnation is pending
+                        continue;
+                    }
                     Incarnation p = pending;
                     if (p != null) {
                         launching = false;
@@ -291,6 +299,12 @@ final class ComponentCell extends ChildCell {
             startAwaited = false;
             tellStarted();
         }
+    }
+
+    /** The supervisor granted a restart: the drain passes it on (see {@link Signals.Crashed#restart}). */
+    void restartGranted(Signals.Crashed restart) {
+        granted = restart;
+        signal();
     }
 
     /** Ends an incarnation (see {@link Incarnation#end}); the drain takes no more from it. */

@@ -81,7 +81,7 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         this.healthProbe = (Function<Object, Mono<Boolean>>) (Function<?, ?>) b.healthProbe;
         this.processingTimeout = b.processingTimeout;
         this.processingTimeoutDirective = b.processingTimeoutDirective;
-        this.failureRules = List.copyOf(b.failureRules);
+        this.failureRules = b.failureRules.isEmpty() ? List.of() : List.copyOf(b.failureRules); // no array copied for none
         this.readinessThreshold = b.readinessThreshold;
         this.messageDescriber = (Function<Object, String>) (Function<?, ?>) b.messageDescriber;
         this.scheduler = b.scheduler;

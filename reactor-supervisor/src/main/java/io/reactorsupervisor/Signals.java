@@ -87,6 +87,7 @@ final class Signals {
         private @Nullable ChildCell child; // set on subscription, then read by the parent's drain only
         private Directive directive = Directive.RESTART;
         private @Nullable CoreSubscriber<? super Void> hook;
+        private @Nullable Thread crashedOn;
         private volatile boolean cancelled;
 
         Crashed(Throwable cause, long attempt) {
@@ -107,6 +108,7 @@ final class Signals {
             child = c;
             directive = c.takeDirective();
             hook = actual;
+            crashedOn = Thread.currentThread();
             actual.onSubscribe(this);
             p.post(this);
         }
@@ -128,8 +130,23 @@ final class Signals {
             return directive;
         }
 
-        /** The verdict: restart (after the strategy's delay). */
+        /**
+         * The verdict: restart (after the strategy's delay). Decided on another thread than the
+         * crash (that thread held the supervisor's drain), a component takes it on its own drain,
+         * so that Reactor's resubscription runs on the component's thread, not in the
+         * supervisor's drain, which would otherwise do the restarts of every thread in a storm.
+         */
         void restart() {
+            ChildCell c = child;
+            if (c instanceof ComponentCell && Thread.currentThread() != crashedOn) {
+                ((ComponentCell) c).restartGranted(this);
+            } else {
+                proceed();
+            }
+        }
+
+        /** Completes the hook: the retry spec goes on to the next incarnation. */
+        void proceed() {
             CoreSubscriber<? super Void> h = hook;
             if (h != null && !cancelled) {
                 hook = null;

@@ -245,6 +245,79 @@ class ConcurrencyPromisesTest {
         }
     }
 
+    /**
+     * A restart storm on four threads: crashes of one supervisor's children are posted from all
+     * of them at once, so most verdicts are decided by whichever thread holds the supervisor's
+     * drain, for a component of another thread, which then takes the restart on its own drain.
+     * Every crash is followed by exactly one new incarnation, every message is handled, none is
+     * lost, and the events count every restart.
+     */
+    @Test
+    void verdictsDecidedOnAnotherThreadRestartEachCrashedComponentExactlyOnce() {
+        Scheduler threads = Schedulers.newParallel("storm", 4);
+        try {
+            int components = 400;
+            int rounds = 25;
+            AtomicInteger incarnations = new AtomicInteger();
+            AtomicInteger handled = new AtomicInteger();
+            Set<String> factoryThreads = ConcurrentHashMap.newKeySet();
+            SupervisorSpec.Builder tree = Supervisor.named("root").intensity(RestartLimit.unlimited());
+            for (int i = 0; i < components; i++) {
+                tree.child(ComponentSpec.<String, String, Object>named("c" + i)
+                        .state(() -> {
+                            incarnations.incrementAndGet();
+                            factoryThreads.add(Thread.currentThread().getName().replaceAll("-\\d+$", ""));
+                            return new Object();
+                        })
+                        .syncHandler((s, m) -> {
+                            if (m.equals("!")) {
+                                throw new IllegalStateException("storm");
+                            }
+                            handled.incrementAndGet();
+                            return m;
+                        })
+                        .limit(RestartLimit.unlimited())
+                        .mailbox(Mailbox.unbounded())
+                        .scheduler(threads)
+                        .build());
+            }
+            Supervisor root = tree.start();
+            AtomicInteger restarted = new AtomicInteger();
+            AtomicInteger dead = new AtomicInteger();
+            Disposable events = root.events().subscribe(e -> {
+                if (e instanceof SupervisionEvent.Restarted) {
+                    restarted.incrementAndGet();
+                }
+            });
+            Disposable deadLetters = root.deadLetters().subscribe(x -> dead.incrementAndGet());
+            for (int round = 1; round <= rounds; round++) {
+                for (int i = 0; i < components; i++) {
+                    assertThat(root.<String, String>ref("c" + i).tell("!")).isTrue();
+                }
+                for (int i = 0; i < components; i++) {
+                    assertThat(root.<String, String>ref("c" + i).tell("m")).isTrue();
+                }
+                int expected = round * components;
+                Eventually.until("round " + round + ": every component handled its message after its restart", WAIT,
+                        () -> handled.get() == expected);
+            }
+            assertThat(incarnations).hasValue(components * (rounds + 1));
+            Eventually.until("a Restarted event for every crash", WAIT,
+                    () -> restarted.get() == components * rounds);
+            assertThat(root.snapshot().countByState()).containsExactly(java.util.Map.entry(ComponentState.RUNNING,
+                    components));
+            // the crashed messages were the crashes themselves; nothing else became a dead letter
+            assertThat(dead.get()).isEqualTo(components * rounds);
+            assertThat(factoryThreads).containsExactly("storm");
+            assertThat(root.shutdown(Duration.ofSeconds(5)).block(WAIT)).isNull();
+            events.dispose();
+            deadLetters.dispose();
+            assertThat(incarnations).hasValue(components * (rounds + 1));
+        } finally {
+            threads.dispose();
+        }
+    }
+
     /** removeChild and restartChild race from two threads: the removed child never runs on outside the tree. */
     @Test
     void removeChildCannotRaceRestartChildIntoAChildThatRunsOnOutsideTheTree() throws Exception {
