@@ -3,6 +3,7 @@ package io.reactorsupervisor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -158,6 +159,16 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
         return timer().now(TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * The time of an event from a reading of {@link #timer()}'s clock already made: one read
+     * serves both where the timer's clock is the tree's ({@link RestartStrategy#onDefaultScheduler}),
+     * a clock read being a system call's worth on a hot path.
+     */
+    final Instant eventTime(long timerNanos) {
+        return spec.restartStrategy().onDefaultScheduler()
+                ? Instant.ofEpochMilli(TimeUnit.NANOSECONDS.toMillis(timerNanos)) : Tree.now();
+    }
+
     final Duration uptime() {
         long start = incarnationStart;
         return start < 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, nowNanos() - start));
@@ -263,18 +274,19 @@ abstract class ChildCell extends Drain implements CoreSubscriber<Object> {
 
     /** Called by an incarnation once it has started: the lifecycle moves and an event says so. */
     final void incarnationStarted(boolean stopping) {
-        incarnationStart = nowNanos();
+        long now = nowNanos();
+        incarnationStart = now;
         if (!stopping) {
             moveTo(ComponentState.RUNNING);
         }
         String path = path(); // built on demand: once here
         if (!startedOnce) {
             startedOnce = true;
-            tree.publish(new SupervisionEvent.Started(path, Tree.now()));
+            tree.publish(new SupervisionEvent.Started(path, eventTime(now)));
             Tree.LOG.debug("'{}' started", path);
         } else {
             long n = ++restarts;
-            tree.publish(new SupervisionEvent.Restarted(path, Tree.now(), n));
+            tree.publish(new SupervisionEvent.Restarted(path, eventTime(now), n));
             if (Tree.LOG.isInfoEnabled()) { // unboxed while the log is off: restarts are a hot path
                 Tree.LOG.info("'{}' restarted ({} restarts in all)", path, n);
             }

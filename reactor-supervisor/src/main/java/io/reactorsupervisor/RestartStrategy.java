@@ -332,6 +332,15 @@ public final class RestartStrategy {
         return scheduler != null ? scheduler : SINGLE;
     }
 
+    /**
+     * Whether {@link #scheduler()} is {@link Schedulers#single()}, whose clock is the tree's
+     * (the parallel scheduler's): both are Reactor's default clock, and virtual time replaces
+     * both with one.
+     */
+    boolean onDefaultScheduler() {
+        return scheduler == null;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         if (this == o) {

@@ -191,7 +191,8 @@ final class SupervisorCell extends ChildCell {
             return;
         }
         // no clock read where nothing is limited
-        long now = child.spec.restartLimit().isUnlimited() && sspec.intensity().isUnlimited() ? 0 : child.nowNanos();
+        boolean limited = !child.spec.restartLimit().isUnlimited() || !sspec.intensity().isUnlimited();
+        long now = limited ? child.nowNanos() : 0;
         RestartLimit limit = child.window().tryRecord(now) ? (intensity.tryRecord(now) ? null : sspec.intensity())
                 : child.spec.restartLimit();
         if (limit != null) {
@@ -205,7 +206,8 @@ final class SupervisorCell extends ChildCell {
         // waiting out a delay, a stop ends it at once; an immediate restart is a stop's next incarnation
         child.awaitingRestart = !delay.isZero();
         String path = child.path(); // built on demand: once here
-        tree.publish(new SupervisionEvent.Restarting(path, Tree.now(), c.attempt() + 1, delay, cause));
+        tree.publish(new SupervisionEvent.Restarting(path, limited ? child.eventTime(now) : Tree.now(), c.attempt() + 1,
+                delay, cause));
         if (Tree.LOG.isInfoEnabled()) {
             String previousMdc = Mdc.put(path);
             try {
