@@ -59,7 +59,8 @@ public record EntitiesSnapshot(String name, String path, ComponentState state, l
      * @param notReadyKeys how many active keyed components are not ready
      */
     public EntitiesSnapshot {
-        notReady = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(notReady, "notReady")));
+        notReady = Objects.requireNonNull(notReady, "notReady").isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(notReady));
     }
 
     /**

@@ -479,9 +479,12 @@ final class EntitySet {
         restarting = Math.min(restarting, Math.max(0, alive - passivatingNow));
         int active = Math.max(0, alive - passivatingNow - restarting);
         int waitingKeys = Math.max(0, slots.size() - alive);
-        Map<String, String> listed = new LinkedHashMap<>();
+        Map<String, String> listed = Map.of(); // the usual case: nothing allocated per snapshot
         if (notReady != null) {
-            notReady.forEach((key, why) -> listed.put(path(key), why));
+            listed = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : notReady.entrySet()) {
+                listed.put(path(e.getKey()), e.getValue());
+            }
         }
         return new EntitiesSnapshot(owner.name, owner.path(), owner.state(), owner.restarts, owner.uptime(), active,
                 passivatingNow, restarting, waitingKeys, spec.maxActive(), activations, passivations, listed,

@@ -45,6 +45,7 @@ class EntitiesPromisesTest extends VirtualTimeTest {
         ComponentRef<String, String> ref = orders.ref("42");
         StepVerifier.create(ref.ask("a")).expectNext("1:a").verifyComplete();
         StepVerifier.create(orders.passivate("42")).expectNext(true).verifyComplete();
+        assertThat(((LocalEntities<?, ?, ?>) orders).set.slots).isEmpty(); // a passivated key leaves no entry
         assertThat(ref.state()).isEqualTo(ComponentState.STARTING); // its next message starts it
         StepVerifier.create(ref.ask("b")).expectNext("1:b").verifyComplete(); // the same ref, a new activation
         assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);

@@ -284,6 +284,10 @@ class AutoConfigurationTest {
                             .isEqualTo(Status.UP);
                     assertThat(context.getBean(MeterRegistry.class).getMeters()).extracting(m -> m.getId().getTag("component"))
                             .contains("root/sessions", "root/sessions/*").noneMatch(c -> c.startsWith("root/sessions/k"));
+                    // six meters of its own, tagged with its path
+                    assertThat(context.getBean(MeterRegistry.class).getMeters()).filteredOn(m -> m.getId().getName()
+                            .startsWith("reactor.supervisor.entities.")).extracting(m -> m.getId().getTag("component"))
+                            .hasSize(6).containsOnly("root/sessions");
                 });
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -12,10 +13,15 @@ import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.mock.env.MockEnvironment;
 
+import io.reactorsupervisor.ComponentSpec;
+import io.reactorsupervisor.EntitiesSpec;
+import io.reactorsupervisor.RestartStrategy;
 import io.reactorsupervisor.Supervisor;
 
 /** The README's "Spring Boot" promises that the other tests of the starter leave out: defaults, messages, availability. */
@@ -75,6 +81,31 @@ class StarterPromisesTest {
             ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
             assertThat(availability.getLivenessState()).isEqualTo(LivenessState.CORRECT);
             assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
+        });
+    }
+
+    /** A set whose keys crash on "boom" and wait 30 s before their restart. */
+    static final EntitiesSpec<String, String, String> SLOW_TO_RESTART = EntitiesSpec.named("carts", String.class,
+            ComponentSpec.<String, String, Object>named("cart").state(Object::new).syncHandler((s, m) -> {
+                if (m.equals("boom")) {
+                    throw new IllegalStateException("boom");
+                }
+                return m;
+            }).restart(RestartStrategy.delayed(Duration.ofSeconds(30))).build()).build();
+
+    @Test
+    void readinessIsOutOfServiceWhileAKeyedComponentRestarts() {
+        runner.withBean(SupervisorCustomizer.class, () -> root -> root.entities(SLOW_TO_RESTART)).run(context -> {
+            Supervisor root = context.getBean(Supervisor.class);
+            SupervisorReadinessHealthIndicator readiness = context.getBean(SupervisorReadinessHealthIndicator.class);
+            assertThat(root.entities(SLOW_TO_RESTART).ref("c-42").ask("a").block(Duration.ofSeconds(5))).isEqualTo("a");
+            assertThat(readiness.health().getStatus()).isEqualTo(Status.UP);
+            root.entities(SLOW_TO_RESTART).ref("c-42").tell("boom");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                Health health = readiness.health();
+                assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+                assertThat(health.getDetails()).isEqualTo(Map.of("notReady", Map.of("root/carts/c-42", "RESTARTING")));
+            });
         });
     }
 
