@@ -17,6 +17,15 @@ import java.util.Objects;
  * {@link ComponentState#STOPPED} ended on purpose (a normal exit, a {@link Directive#STOP}, a
  * {@code stopChild}) and does not count; a {@link ComponentState#FAILED} one does.
  *
+ * <p>A keyed component ({@link EntitiesSpec}) counts as any component while it is active: it is
+ * not ready while it restarts or while its mailbox is above its threshold. One that is starting
+ * for its key's message, being passivated, or that gave up and was dropped does not count (its
+ * key's next message starts it again), nor does a key waiting for a place in a full set. A set lists
+ * at most {@link EntitiesSnapshot#MAX_NOT_READY_LISTED} of its keys, in the order of their names;
+ * when more are not ready, the set's own path says how many
+ * ({@code "root/sessions": "40 keys not ready, 16 listed"}). Finding them costs a look at the
+ * set's active components when readiness is asked for, and nothing otherwise.
+ *
  * @param ready whether every child counted is ready
  * @param notReady why each one that is not ready is not, by path, in start order
  */

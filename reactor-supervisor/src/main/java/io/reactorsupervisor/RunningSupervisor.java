@@ -197,6 +197,13 @@ final class RunningSupervisor implements Supervisor {
         }
     }
 
+    /** A set of keyed components answers for its active keys as its parent's readiness does (see {@link Readiness}). */
+    @Override
+    public Readiness readiness() {
+        EntitySet set = cell.entities;
+        return set == null ? snapshot().readiness() : SupervisorSnapshot.readinessOf(set.snapshot());
+    }
+
     @Override
     public Disposable observe(MessageObserver observer) {
         Objects.requireNonNull(observer, "observer");

@@ -132,7 +132,9 @@ public interface Supervisor {
 
     /**
      * Whether this subtree takes traffic well now (see {@link Readiness}): the readiness of a
-     * {@link #snapshot()}, for a readiness probe.
+     * {@link #snapshot()}, for a readiness probe. The active keyed components of a set count as
+     * any component; the supervisor of a set itself ({@code supervisor("shop/carts")}) answers for
+     * them as its parent does.
      *
      * @return ready, or the reason of each child that is not
      */

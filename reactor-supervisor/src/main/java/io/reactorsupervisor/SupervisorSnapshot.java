@@ -62,8 +62,13 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
      *     reason of each one that is not
      */
     public Readiness readiness() {
+        return readinessOf(this);
+    }
+
+    /** The readiness of a subtree, or of one set of keyed components. */
+    static Readiness readinessOf(ChildSnapshot top) {
         Map<String, String> notReady = new LinkedHashMap<>();
-        collectNotReady(this, notReady);
+        collectNotReady(top, notReady);
         return new Readiness(notReady.isEmpty(), notReady);
     }
 
@@ -82,6 +87,13 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
             } else if (node instanceof ComponentSnapshot && !((ComponentSnapshot) node).ready()) {
                 notReady.put(node.path(), "mailbox above its readiness threshold ("
                         + ((ComponentSnapshot) node).mailboxDepth() + " waiting)");
+            } else if (node instanceof EntitiesSnapshot) {
+                EntitiesSnapshot set = (EntitiesSnapshot) node; // its active keys, as any component
+                notReady.putAll(set.notReady());
+                if (set.notReadyKeys() > set.notReady().size()) {
+                    notReady.put(set.path(), set.notReadyKeys() + " keys not ready, " + set.notReady().size()
+                            + " listed");
+                }
             }
             if (node instanceof SupervisorSnapshot) {
                 List<ChildSnapshot> children = ((SupervisorSnapshot) node).children();

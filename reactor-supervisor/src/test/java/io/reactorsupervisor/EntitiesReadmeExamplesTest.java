@@ -2,7 +2,9 @@ package io.reactorsupervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +42,22 @@ class EntitiesReadmeExamplesTest {
 
     @Test
     void keyedComponents() {
+        PrintStream out = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            keyedComponentsExample();
+        } finally {
+            System.setOut(out);
+        }
+        // the README shows the output: the set as one line, however many keys it holds
+        assertThat(printed.toString(StandardCharsets.UTF_8)).matches(
+                "shop \\[supervisor ONE_FOR_ONE\\] RUNNING restarts=0 uptime=[^\\n]+\\n"
+                + "└─ carts \\[entities\\] RUNNING restarts=0 active=1 passivating=0 restarting=0 waiting=0 "
+                + "activations=2 passivations=1 uptime=[^\\n]+\\n");
+    }
+
+    private static void keyedComponentsExample() {
         // tag::keyed-components[]
         ComponentSpec<AddItem, Long> cart = ComponentSpec.<AddItem, Long, Cart>named("cart")
                 .state(Cart::new)                                   // each key's own state

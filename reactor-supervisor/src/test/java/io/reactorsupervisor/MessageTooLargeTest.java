@@ -41,6 +41,8 @@ class MessageTooLargeTest {
             StepVerifier.create(ref.ask("bad")).expectError(IllegalStateException.class).verify(Duration.ofSeconds(5));
             assertThat(ref.ask("b").block(Duration.ofSeconds(5))).as("same state, no restart").isEqualTo(2);
 
+            // events reach subscribers on the tree's event hub, after the asks have ended
+            Eventually.until("two dead letters", () -> dead.size() >= 2);
             assertThat(dead).extracting(SupervisionEvent.DeadLetter::reason)
                     .containsExactly(DeadLetterReason.TOO_LARGE, DeadLetterReason.REJECTED);
             assertThat(root.snapshot().child("counter").restarts()).isZero();

@@ -92,4 +92,66 @@ class ReadinessTest extends VirtualTimeTest {
         }
         assertThat(root.readiness().ready()).isTrue();
     }
+
+    @Test
+    void aKeyedComponentCountsAsAnyComponentWhileItIsActive() {
+        ComponentSpec<String, String> template = oneSecondEach("order").restart(RestartStrategy.delayed(Duration.ofSeconds(5)))
+                .mailbox(Mailbox.bounded(10)).readinessThreshold(0.5).build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, template).build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, String> orders = root.entities(spec);
+        assertThat(root.readiness()).isEqualTo(new Readiness(true, Map.of()));
+        orders.ref("a").tell("boom");
+        advance(1);
+        assertThat(orders.ref("a").state()).isEqualTo(ComponentState.RESTARTING);
+        assertThat(root.readiness()).isEqualTo(new Readiness(false, Map.of("root/orders/a", "RESTARTING")));
+        assertThat(orders.snapshot().notReady()).containsExactly(Map.entry("root/orders/a", "RESTARTING"));
+        for (int i = 0; i < 7; i++) {
+            orders.ref("b").tell("m" + i); // one in progress, six waiting: above half of ten
+        }
+        advance(1);
+        assertThat(orders.ref("b").mailboxDepth()).isEqualTo(6);
+        assertThat(root.readiness().notReady()).containsExactly(Map.entry("root/orders/a", "RESTARTING"),
+                Map.entry("root/orders/b", "mailbox above its readiness threshold (6 waiting)"));
+        assertThat(root.supervisor("orders").readiness().ready()).isFalse();
+        advance(Duration.ofSeconds(5)); // a restarted; b down to one waiting
+        assertThat(root.readiness()).isEqualTo(new Readiness(true, Map.of()));
+        assertThat(orders.snapshot().notReady()).isEmpty();
+    }
+
+    @Test
+    void aKeyBeingPassivatedWithABacklogDoesNotCount() {
+        ComponentSpec<String, String> template = oneSecondEach("order").mailbox(Mailbox.bounded(10))
+                .readinessThreshold(0.5).build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, template).build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, String> orders = root.entities(spec);
+        for (int i = 0; i < 7; i++) {
+            orders.ref("k").tell("m" + i);
+        }
+        advance(1);
+        assertThat(root.readiness().ready()).isFalse();
+        orders.passivate("k").subscribe(); // it drains its mailbox on purpose, and takes no new message
+        assertThat(root.readiness()).isEqualTo(new Readiness(true, Map.of()));
+    }
+
+    @Test
+    void aSetListsAtMostSixteenKeysThatAreNotReadyAndCountsTheOthers() {
+        ComponentSpec<String, String> template = oneSecondEach("order").restart(RestartStrategy.delayed(Duration.ofSeconds(5)))
+                .build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, template)
+                .intensity(RestartLimit.unlimited()).build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, String> orders = root.entities(spec);
+        for (int i = 0; i < 20; i++) {
+            orders.ref(String.format("k%02d", i)).tell("boom");
+        }
+        advance(1);
+        Map<String, String> notReady = root.readiness().notReady();
+        assertThat(notReady).hasSize(EntitiesSnapshot.MAX_NOT_READY_LISTED + 1);
+        assertThat(notReady.keySet()).startsWith("root/orders/k00", "root/orders/k01").doesNotContain("root/orders/k19");
+        assertThat(notReady).containsEntry("root/orders", "20 keys not ready, 16 listed");
+        assertThat(orders.snapshot().notReady()).hasSize(16);
+        assertThat(orders.snapshot().notReadyKeys()).isEqualTo(20);
+    }
 }

@@ -14,13 +14,17 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import reactor.core.publisher.Mono;
 
 import io.reactorsupervisor.ChildSnapshot;
+import io.reactorsupervisor.EntitiesSnapshot;
 import io.reactorsupervisor.Supervisor;
+import io.reactorsupervisor.SupervisorSnapshot;
 
 /**
  * {@code /actuator/supervision}: the tree's snapshot with the recent events and dead letters
  * ({@code GET}), one child by its path below the root ({@code GET /actuator/supervision/shop/billing}),
  * and {@code POST /actuator/supervision/shop/billing} with {@code {"action": "restart"}} or
- * {@code "stop"} to restart or stop that child through its supervisor.
+ * {@code "stop"} to restart or stop that child through its supervisor. An active keyed component
+ * is one child too, by its set's path and its key ({@code /actuator/supervision/sessions/s-1}): a stop
+ * drops it, and its key's next message starts it again.
  */
 @Endpoint(id = "supervision")
 public final class SupervisionEndpoint {
@@ -57,11 +61,33 @@ public final class SupervisionEndpoint {
      */
     @ReadOperation
     public @Nullable Map<String, Object> child(@Selector(match = Selector.Match.ALL_REMAINING) String[] path) {
+        ChildSnapshot child = find(String.join("/", path));
+        return child == null ? null : Views.node(child);
+    }
+
+    /**
+     * A child by its path below the root, or null. The tree's snapshot shows a set of keyed
+     * components in aggregate, so a keyed component ({@code sessions/s-1}) is found through its
+     * set while it is active: the set's own snapshot lists its active keys.
+     */
+    private @Nullable ChildSnapshot find(String relative) {
+        SupervisorSnapshot tree = root.snapshot();
         try {
-            ChildSnapshot child = root.snapshot().child(String.join("/", path));
-            return child == null ? null : Views.node(child);
+            return tree.child(relative);
         } catch (IllegalArgumentException e) {
-            return null;
+            int slash = relative.lastIndexOf('/');
+            if (slash <= 0) {
+                return null;
+            }
+            String setPath = relative.substring(0, slash);
+            try {
+                if (!(tree.child(setPath) instanceof EntitiesSnapshot)) {
+                    return null;
+                }
+                return root.supervisor(setPath).snapshot().child(relative.substring(slash + 1));
+            } catch (IllegalArgumentException notThere) {
+                return null;
+            }
         }
     }
 
@@ -102,7 +128,7 @@ public final class SupervisionEndpoint {
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("path", relative);
                     out.put("action", action);
-                    ChildSnapshot child = root.snapshot().child(relative);
+                    ChildSnapshot child = find(relative); // null once a keyed component has stopped: it is dropped
                     if (child != null) {
                         out.put("state", child.state().name());
                     }

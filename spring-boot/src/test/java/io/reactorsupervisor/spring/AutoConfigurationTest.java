@@ -22,6 +22,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.reactorsupervisor.ComponentSnapshot;
+import io.reactorsupervisor.Entities;
 import io.reactorsupervisor.EntitiesSpec;
 import io.reactorsupervisor.ComponentSpec;
 import io.reactorsupervisor.ComponentState;
@@ -30,6 +31,7 @@ import io.reactorsupervisor.Mailbox;
 import io.reactorsupervisor.RestartLimit;
 import io.reactorsupervisor.RestartPolicy;
 import io.reactorsupervisor.RestartStrategy;
+import io.reactorsupervisor.SupervisionEvent;
 import io.reactorsupervisor.SupervisionStrategy;
 import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.SupervisorSpec;
@@ -282,6 +284,46 @@ class AutoConfigurationTest {
                             .isEqualTo(Status.UP);
                     assertThat(context.getBean(MeterRegistry.class).getMeters()).extracting(m -> m.getId().getTag("component"))
                             .contains("root/sessions", "root/sessions/*").noneMatch(c -> c.startsWith("root/sessions/k"));
+                    // six meters of its own, tagged with its path
+                    assertThat(context.getBean(MeterRegistry.class).getMeters()).filteredOn(m -> m.getId().getName()
+                            .startsWith("reactor.supervisor.entities.")).extracting(m -> m.getId().getTag("component"))
+                            .hasSize(6).containsOnly("root/sessions");
+                });
+    }
+
+    /** A set whose keys crash on "boom" and restart at once. */
+    static final EntitiesSpec<String, String, String> FRAGILE = EntitiesSpec.named("fragile", String.class,
+            ComponentSpec.<String, String, Object>named("key").state(Object::new).syncHandler((s, m) -> {
+                if (m.equals("boom")) {
+                    throw new IllegalStateException("boom");
+                }
+                return m;
+            }).build()).build();
+
+    @Test
+    void theDefaultsDoNotReachTheKeysOfASet() {
+        runner.withUserConfiguration(Specs.class)
+                .withBean(SupervisorCustomizer.class, () -> root -> root.entities(FRAGILE))
+                .withPropertyValues("reactor-supervisor.defaults.policy=temporary")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Supervisor root = context.getBean(Supervisor.class);
+                    assertThat(((ComponentSnapshot) root.snapshot().child("billing")).state())
+                            .isEqualTo(ComponentState.RUNNING);
+                    Entities<String, String, String> fragile = root.entities(FRAGILE); // the set as coded
+                    assertThat(fragile.ref("k").ask("a").block(Duration.ofSeconds(5))).isEqualTo("a");
+                    fragile.ref("k").tell("boom");
+                    // temporary would drop the key; the template is permanent: it is restarted
+                    SupervisionEvent restarted = root.events().filter(e -> e.path().equals("root/fragile/k"))
+                            .filter(SupervisionEvent.Restarted.class::isInstance).blockFirst(Duration.ofSeconds(5));
+                    assertThat(restarted).isNotNull();
+                    assertThat(fragile.snapshot("k")).get().extracting(ComponentSnapshot::restarts).isEqualTo(1L);
+                    // the same default does reach an ordinary component
+                    root.ref("billing").tell(42); // a ClassCastException in its handler: a crash
+                    SupervisionEvent billingEnded = root.events().filter(e -> e.path().equals("root/billing"))
+                            .filter(e -> e instanceof SupervisionEvent.Removed || e instanceof SupervisionEvent.Restarted)
+                            .blockFirst(Duration.ofSeconds(5));
+                    assertThat(billingEnded).isInstanceOf(SupervisionEvent.Removed.class);
                 });
     }
 

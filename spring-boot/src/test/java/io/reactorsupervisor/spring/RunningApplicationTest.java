@@ -24,8 +24,10 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 
+import io.reactorsupervisor.ComponentSnapshot;
 import io.reactorsupervisor.ComponentSpec;
 import io.reactorsupervisor.ComponentState;
+import io.reactorsupervisor.Entities;
 import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.SupervisorSpec;
 
@@ -66,6 +68,12 @@ class RunningApplicationTest {
         @Bean
         SupervisorSpec shop() {
             return SupervisorSpec.named("shop").child(AutoConfigurationTest.echo("orders")).build();
+        }
+
+        /** A set of keyed components, added in code as the README shows. */
+        @Bean
+        SupervisorCustomizer sessions() {
+            return root -> root.entities(AutoConfigurationTest.SESSIONS);
         }
 
         /** A bean the handlers' work would need: destroyed when the context closes. */
@@ -229,6 +237,33 @@ class RunningApplicationTest {
                 .bodyValue(Map.of("action", "restart")).exchange().expectStatus().isBadRequest();
         web.post().uri("/actuator/supervision/nope/deeper").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("action", "restart")).exchange().expectStatus().isBadRequest();
+    }
+
+    @Test
+    void theEndpointReadsRestartsAndStopsAnActiveKeyedComponentByItsPath() {
+        WebTestClient web = start();
+        Supervisor root = context.getBean(Supervisor.class);
+        Entities<String, String, String> sessions = root.entities(AutoConfigurationTest.SESSIONS);
+        assertThat(sessions.ref("s-1").ask("hello").block(Duration.ofSeconds(5))).isEqualTo("hello");
+
+        web.get().uri("/actuator/supervision/sessions").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.kind").isEqualTo("entities").jsonPath("$.active").isEqualTo(1);
+        web.get().uri("/actuator/supervision/sessions/s-1").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.kind").isEqualTo("component").jsonPath("$.path").isEqualTo("root/sessions/s-1")
+                .jsonPath("$.state").isEqualTo("RUNNING").jsonPath("$.handled").isEqualTo(1);
+        web.get().uri("/actuator/supervision/sessions/s-2").exchange().expectStatus().isNotFound(); // not active
+
+        web.post().uri("/actuator/supervision/sessions/s-1").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("action", "restart")).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.path").isEqualTo("sessions/s-1").jsonPath("$.state").isEqualTo("RUNNING");
+        assertThat(sessions.snapshot("s-1")).get().extracting(ComponentSnapshot::restarts).isEqualTo(1L);
+        web.post().uri("/actuator/supervision/sessions/s-1").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("action", "stop")).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.path").isEqualTo("sessions/s-1").jsonPath("$.action").isEqualTo("stop");
+        await().atMost(Duration.ofSeconds(10)).until(() -> sessions.snapshot("s-1").isEmpty()); // dropped
+        web.post().uri("/actuator/supervision/sessions/s-1").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("action", "restart")).exchange().expectStatus().isBadRequest(); // names nothing now
+        assertThat(sessions.ref("s-1").ask("again").block(Duration.ofSeconds(5))).isEqualTo("again"); // afresh
     }
 
     @Test
