@@ -82,6 +82,10 @@ final class Signals {
      * path.
      */
     static final class Crashed extends Mono<Void> implements Subscription {
+        /** How long a crashed component's thread waits for a verdict decided on another thread: 10 us. */
+        static final long VERDICT_WAIT_NANOS = 10_000;
+        /** {@link #VERDICT_WAIT_NANOS}, which tests set to 0 to take the verdict's hand-over to a drain that let go. */
+        static volatile long verdictWaitNanos = VERDICT_WAIT_NANOS;
         private final Throwable cause;
         private final long attempt;
         private @Nullable ChildCell child; // set on subscription, then read by the parent's drain only
@@ -89,6 +93,8 @@ final class Signals {
         private @Nullable CoreSubscriber<? super Void> hook;
         private @Nullable Thread crashedOn;
         private volatile boolean cancelled;
+        /** The parent has decided (set after the verdict is visible to the component's drain). */
+        private volatile boolean decided;
 
         Crashed(Throwable cause, long attempt) {
             this.cause = cause;
@@ -110,7 +116,29 @@ final class Signals {
             hook = actual;
             crashedOn = Thread.currentThread();
             actual.onSubscribe(this);
-            p.post(this);
+            if (p.postQueued(this) && c instanceof ComponentCell && !Trampoline.runningHere()) {
+                awaitVerdict();
+            }
+        }
+
+        /**
+         * Another thread holds the supervisor's drain and will decide this crash in a moment:
+         * the crashed component's thread waits for it briefly, as a monitor spins before it
+         * parks, so that the component goes on to its next incarnation on this very drain task
+         * instead of ending it and needing another (a wake-up of its worker) once the verdict
+         * comes. Past {@link #verdictWaitNanos} it stops waiting; the verdict then schedules the
+         * drain. Not on a thread that runs supervisor drains itself: the one holding the drain
+         * could be this thread, later.
+         */
+        private void awaitVerdict() {
+            long wait = verdictWaitNanos;
+            if (wait <= 0) {
+                return;
+            }
+            long deadline = System.nanoTime() + wait;
+            while (!decided && !cancelled && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
         }
 
         ChildCell child() {
@@ -134,12 +162,15 @@ final class Signals {
          * The verdict: restart (after the strategy's delay). Decided on another thread than the
          * crash (that thread held the supervisor's drain), a component takes it on its own drain,
          * so that Reactor's resubscription runs on the component's thread, not in the
-         * supervisor's drain, which would otherwise do the restarts of every thread in a storm.
+         * supervisor's drain, which would otherwise do the restarts of every thread in a storm;
+         * that drain is usually still held by the crashed component's thread, waiting for this
+         * verdict (see {@link #awaitVerdict}).
          */
         void restart() {
             ChildCell c = child;
             if (c instanceof ComponentCell && Thread.currentThread() != crashedOn) {
                 ((ComponentCell) c).restartGranted(this);
+                decided = true;
             } else {
                 proceed();
             }
@@ -161,6 +192,7 @@ final class Signals {
                 hook = null;
                 h.onError(verdict);
             }
+            decided = true;
         }
 
         @Override

@@ -78,6 +78,14 @@ final class SupervisorCell extends ChildCell {
     // ------------------------------------------------------------------ the process
 
     void post(Object signal) {
+        postQueued(signal);
+    }
+
+    /**
+     * Posts {@code signal}; returns true if it was queued behind a drain that holds the
+     * supervisor already (another thread's, or one this thread's trampoline runs later).
+     */
+    boolean postQueued(Object signal) {
         if (tryClaim()) {
             if (signals.isEmpty()) {
                 handOver = signal; // nothing posted before it waits: it skips the queue
@@ -85,10 +93,11 @@ final class SupervisorCell extends ChildCell {
                 signals.offer(signal);
             }
             runClaimed();
-            return;
+            return false;
         }
         signals.offer(signal);
         signalQueued();
+        return true;
     }
 
     @Override

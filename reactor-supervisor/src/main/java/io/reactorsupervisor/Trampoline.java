@@ -67,6 +67,11 @@ final class Trampoline implements Scheduler {
         return Disposables.disposed();
     }
 
+    /** Whether this thread runs supervisor drains now (it may hold the drain a signal waits for). */
+    static boolean runningHere() {
+        return LOOP.get().running;
+    }
+
     @Override
     public Worker createWorker() {
         return WORKER;

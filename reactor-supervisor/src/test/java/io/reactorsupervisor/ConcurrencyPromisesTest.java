@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -250,11 +252,15 @@ class ConcurrencyPromisesTest {
      * of them at once, so most verdicts are decided by whichever thread holds the supervisor's
      * drain, for a component of another thread, which then takes the restart on its own drain.
      * Every crash is followed by exactly one new incarnation, every message is handled, none is
-     * lost, and the events count every restart.
+     * lost, and the events count every restart: whether the crashed component's thread waits for
+     * the verdict (the default) or lets go of its drain at once (a wait of 0), so that the
+     * verdict schedules the drain again.
      */
-    @Test
-    void verdictsDecidedOnAnotherThreadRestartEachCrashedComponentExactlyOnce() {
+    @ParameterizedTest(name = "verdict wait {0} ns")
+    @ValueSource(longs = {Signals.Crashed.VERDICT_WAIT_NANOS, 0})
+    void verdictsDecidedOnAnotherThreadRestartEachCrashedComponentExactlyOnce(long verdictWait) {
         Scheduler threads = Schedulers.newParallel("storm", 4);
+        Signals.Crashed.verdictWaitNanos = verdictWait;
         try {
             int components = 400;
             int rounds = 25;
@@ -314,7 +320,60 @@ class ConcurrencyPromisesTest {
             deadLetters.dispose();
             assertThat(incarnations).hasValue(components * (rounds + 1));
         } finally {
+            Signals.Crashed.verdictWaitNanos = Signals.Crashed.VERDICT_WAIT_NANOS;
             threads.dispose();
+        }
+    }
+
+    /**
+     * A crash queued behind a supervisor drain that another thread holds: the crashed
+     * component's thread waits for the verdict and begins the next incarnation on the same drain
+     * task. With no wait, the verdict needs a second task. The test thread holds the drain
+     * (package access) and runs it once the crash is queued.
+     */
+    @ParameterizedTest(name = "verdict wait {0} ns")
+    @ValueSource(longs = {60_000_000_000L, 0})
+    void aCrashedComponentWaitsOnItsDrainForAVerdictDecidedOnAnotherThread(long verdictWait) throws Exception {
+        AtomicInteger tasks = new AtomicInteger();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        Scheduler counting = Schedulers.fromExecutor(command -> {
+            tasks.incrementAndGet();
+            thread.execute(command);
+        });
+        Signals.Crashed.verdictWaitNanos = verdictWait;
+        try {
+            AtomicInteger incarnations = new AtomicInteger();
+            CountDownLatch restarted = new CountDownLatch(2);
+            Supervisor root = Supervisor.named("root")
+                    .child(ComponentSpec.<String, String, Object>named("c")
+                            .state(() -> {
+                                incarnations.incrementAndGet();
+                                restarted.countDown();
+                                return new Object();
+                            })
+                            .syncHandler((s, m) -> {
+                                throw new IllegalStateException("crash");
+                            })
+                            .scheduler(counting)
+                            .build())
+                    .start();
+            Eventually.until("the first incarnation began", WAIT, () -> incarnations.get() == 1);
+            SupervisorCell cell = ((RunningSupervisor) root).cell;
+            assertThat(cell.tryClaim()).isTrue(); // the supervisor's drain is this thread's now
+            int before = tasks.get();
+            assertThat(root.<String, String>ref("c").tell("boom")).isTrue();
+            Eventually.until("the crash is queued", WAIT, cell::hasWork);
+            cell.runClaimed(); // decides the restart here, on the test thread
+            assertThat(restarted.await(10, TimeUnit.SECONDS)).isTrue();
+            Eventually.until("the component is running again", WAIT,
+                    () -> root.snapshot().countByState().getOrDefault(ComponentState.RUNNING, 0) == 1);
+            // the tell's task; with no wait, one more for the verdict
+            assertThat(tasks.get() - before).isEqualTo(verdictWait > 0 ? 1 : 2);
+            assertThat(incarnations).hasValue(2);
+            assertThat(root.shutdown(Duration.ofSeconds(5)).block(WAIT)).isNull();
+        } finally {
+            Signals.Crashed.verdictWaitNanos = Signals.Crashed.VERDICT_WAIT_NANOS;
+            thread.shutdownNow();
         }
     }
 
