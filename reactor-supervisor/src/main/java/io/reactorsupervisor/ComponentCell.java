@@ -355,19 +355,11 @@ final class ComponentCell extends ChildCell {
 
     /** As {@link #deadLetter(Object, DeadLetterReason, Throwable)}, with the path and time the caller has at hand. */
     void deadLetter(Object item, DeadLetterReason reason, @Nullable Throwable cause, String path, Instant at) {
-        Object message = Envelope.message(item);
-        if (item instanceof Ask) {
-            Throwable error;
-            if ((reason == DeadLetterReason.REJECTED || reason == DeadLetterReason.TOO_LARGE) && cause != null) {
-                error = cause; // rejected by RESUME: the caller sees why, as the handler said it
-            } else if (reason == DeadLetterReason.CRASHED && cause != null) {
-                error = new MessageCrashedException(path, cause);
-            } else {
-                error = new ComponentUnavailableException(path, reason == DeadLetterReason.COMPONENT_FAILED
-                        ? ComponentState.FAILED : ComponentState.STOPPED, cause);
-            }
-            ((Ask) item).fail(error);
-        }
+        DeadLetters.publish(this, item, reason, cause, path, at);
+    }
+
+    /** Counts a dead letter, for {@link ComponentStats#deadLetters()}. */
+    void countDeadLetter(DeadLetterReason reason) {
         DEAD.incrementAndGet(this);
         AtomicLongArray byReason = deadLettersByReason;
         if (byReason == null) {
@@ -375,10 +367,6 @@ final class ComponentCell extends ChildCell {
             byReason = Objects.requireNonNull(deadLettersByReason);
         }
         byReason.incrementAndGet(reason.ordinal());
-        tree.publish(new SupervisionEvent.DeadLetter(path, at, message, reason, cause));
-        if (Tree.LOG.isDebugEnabled()) {
-            Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, cspec.describe(message));
-        }
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -501,74 +489,27 @@ final class ComponentCell extends ChildCell {
         CRASHES.incrementAndGet(this);
     }
 
+    long crashCount() {
+        return crashes;
+    }
+
+    long deadLetterCount() {
+        return deadLetters;
+    }
+
+    long deadLetterCount(DeadLetterReason reason) {
+        AtomicLongArray byReason = deadLettersByReason;
+        return byReason == null ? 0 : byReason.get(reason.ordinal());
+    }
+
+    /** The state of each guard (circuit breaker) that reported, by name. */
+    synchronized Map<String, String> guards() {
+        return guards == null ? Map.of() : Map.copyOf(guards);
+    }
+
     /** The live view of {@link ComponentRef#stats()}: reads the cell at each call. */
     ComponentStats stats() {
-        ComponentCell cell = this;
-        return new ComponentStats() {
-            @Override
-            public String path() {
-                return cell.path();
-            }
-
-            @Override
-            public ComponentState state() {
-                return cell.state();
-            }
-
-            @Override
-            public int mailboxDepth() {
-                return cell.mailbox.depth();
-            }
-
-            @Override
-            public int mailboxCapacity() {
-                return cell.mailbox.capacity();
-            }
-
-            @Override
-            public long handled() {
-                return cell.handled;
-            }
-
-            @Override
-            public long crashes() {
-                return cell.crashes;
-            }
-
-            @Override
-            public long restarts() {
-                return cell.restarts;
-            }
-
-            @Override
-            public int restartsInWindow() {
-                RestartWindow w = cell.window;
-                return w == null ? 0 : w.countWithin(cell.nowNanos());
-            }
-
-            @Override
-            public long deadLetters() {
-                return cell.deadLetters;
-            }
-
-            @Override
-            public long deadLetters(DeadLetterReason reason) {
-                AtomicLongArray byReason = cell.deadLettersByReason;
-                return byReason == null ? 0 : byReason.get(reason.ordinal());
-            }
-
-            @Override
-            public Map<String, String> circuitBreakers() {
-                synchronized (cell) {
-                    return cell.guards == null ? Map.of() : Map.copyOf(cell.guards);
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "ComponentStats[" + cell.path() + "]";
-            }
-        };
+        return new LiveStats(this);
     }
 
     /** How many messages the drain has handed to a handler: it moves whenever the component makes progress. */
@@ -585,10 +526,7 @@ final class ComponentCell extends ChildCell {
 
     @Override
     ComponentSnapshot snapshot() {
-        Map<String, String> g;
-        synchronized (this) {
-            g = guards == null ? Map.of() : Map.copyOf(guards);
-        }
+        Map<String, String> g = guards();
         ComponentState s = state();
         int depth = mailbox.depth();
         boolean ready = s == ComponentState.RUNNING && !cspec.overReadinessThreshold(depth);
