@@ -484,7 +484,12 @@ class ChaosTest {
         } finally {
             senders.shutdownNow();
         }
-        assertThat(root.shutdown(Duration.ofSeconds(10)).block(Duration.ofSeconds(30))).isNull();
+        try {
+            assertThat(root.shutdown(Duration.ofSeconds(10)).block(Duration.ofSeconds(30))).isNull();
+        } catch (IllegalStateException timeout) { // say what is stuck, and the seed that reproduces it
+            throw new AssertionError("the shutdown did not complete within 30 seconds (seed " + SEED + "); problems "
+                    + problems + "; without an outcome:" + stuck(root), timeout);
+        }
         events.dispose();
 
         String figures = figures(sent, refused, sendNanos, settleNanos);
