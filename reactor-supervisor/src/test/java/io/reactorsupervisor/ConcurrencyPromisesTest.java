@@ -359,7 +359,8 @@ class ConcurrencyPromisesTest {
                     .start();
             Eventually.until("the first incarnation began", WAIT, () -> incarnations.get() == 1);
             SupervisorCell cell = ((RunningSupervisor) root).cell;
-            assertThat(cell.tryClaim()).isTrue(); // the supervisor's drain is this thread's now
+            Eventually.until("the supervisor's drain is free, and now held by the test thread", WAIT, cell::tryClaim);
+            thread.submit(() -> { }).get(10, TimeUnit.SECONDS); // the component's first drain task has ended
             int before = tasks.get();
             assertThat(root.<String, String>ref("c").tell("boom")).isTrue();
             Eventually.until("the crash is queued", WAIT, cell::hasWork);
@@ -374,6 +375,97 @@ class ConcurrencyPromisesTest {
         } finally {
             Signals.Crashed.verdictWaitNanos = Signals.Crashed.VERDICT_WAIT_NANOS;
             thread.shutdownNow();
+        }
+    }
+
+    /**
+     * The wait for a verdict is bounded: while another thread holds the supervisor's drain, the
+     * crashed component's thread lets go after the wait, so a sibling on that same thread handles
+     * its message before the verdict comes; then the verdict restarts the crashed one.
+     */
+    @Test
+    void theWaitForAVerdictIsBoundedSoASiblingOnTheSameThreadRunsMeanwhile() throws Exception {
+        Scheduler shared = Schedulers.newSingle("shared");
+        try {
+            AtomicInteger crashingIncarnations = new AtomicInteger();
+            AtomicInteger siblingHandled = new AtomicInteger();
+            Supervisor root = Supervisor.named("root")
+                    .child(ComponentSpec.<String, String, Object>named("crashing")
+                            .state(() -> {
+                                crashingIncarnations.incrementAndGet();
+                                return new Object();
+                            })
+                            .syncHandler((st, m) -> {
+                                throw new IllegalStateException("crash");
+                            })
+                            .scheduler(shared)
+                            .build())
+                    .child(ComponentSpec.<String, String, Object>named("sibling")
+                            .state(Object::new)
+                            .syncHandler((st, m) -> {
+                                siblingHandled.incrementAndGet();
+                                return m;
+                            })
+                            .scheduler(shared)
+                            .build())
+                    .start();
+            Eventually.until("the first incarnation", WAIT, () -> crashingIncarnations.get() == 1);
+            SupervisorCell cell = ((RunningSupervisor) root).cell;
+            Eventually.until("the supervisor's drain is free, and now held by the test thread", WAIT, cell::tryClaim);
+            assertThat(root.<String, String>ref("crashing").tell("boom")).isTrue();
+            Eventually.until("the crash is queued", WAIT, cell::hasWork);
+            assertThat(root.<String, String>ref("sibling").tell("hello")).isTrue();
+            Eventually.until("the sibling handled its message on the shared thread, the verdict still pending", WAIT,
+                    () -> siblingHandled.get() == 1);
+            assertThat(crashingIncarnations).hasValue(1);
+            cell.runClaimed();
+            Eventually.until("the verdict restarted the crashed component", WAIT,
+                    () -> crashingIncarnations.get() == 2);
+            assertThat(root.shutdown(Duration.ofSeconds(5)).block(WAIT)).isNull();
+        } finally {
+            shared.dispose();
+        }
+    }
+
+    /**
+     * A one-for-all crash queued behind another thread's supervisor drain, every member on the
+     * crashed component's one thread: the group restart completes, every member begins a second
+     * incarnation, and the crashed message is the one dead letter.
+     */
+    @Test
+    void aOneForAllCrashQueuedBehindAnotherThreadsDrainRestartsTheGroupOnItsSharedThread() throws Exception {
+        Scheduler shared = Schedulers.newSingle("shared");
+        try {
+            AtomicInteger incarnations = new AtomicInteger();
+            SupervisorSpec.Builder tree = Supervisor.named("root").strategy(SupervisionStrategy.ONE_FOR_ALL);
+            for (int i = 0; i < 3; i++) {
+                tree.child(ComponentSpec.<String, String, Object>named("c" + i)
+                        .state(() -> {
+                            incarnations.incrementAndGet();
+                            return new Object();
+                        })
+                        .syncHandler((st, m) -> {
+                            throw new IllegalStateException("crash");
+                        })
+                        .scheduler(shared)
+                        .build());
+            }
+            Supervisor root = tree.start();
+            Eventually.until("three first incarnations", WAIT, () -> incarnations.get() == 3);
+            AtomicInteger dead = new AtomicInteger();
+            Disposable deadLetters = root.deadLetters().subscribe(d -> dead.incrementAndGet());
+            SupervisorCell cell = ((RunningSupervisor) root).cell;
+            Eventually.until("the supervisor's drain is free, and now held by the test thread", WAIT, cell::tryClaim);
+            assertThat(root.<String, String>ref("c1").tell("boom")).isTrue();
+            Eventually.until("the crash is queued", WAIT, cell::hasWork);
+            cell.runClaimed();
+            Eventually.until("every member restarted with the group", WAIT, () -> incarnations.get() == 6
+                    && root.snapshot().countByState().getOrDefault(ComponentState.RUNNING, 0) == 3);
+            assertThat(dead).hasValue(1);
+            assertThat(root.shutdown(Duration.ofSeconds(5)).block(WAIT)).isNull();
+            deadLetters.dispose();
+        } finally {
+            shared.dispose();
         }
     }
 
