@@ -7,8 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a message that will not be handled becomes: its ask fails with the reason the caller
  * can act on, the component counts it, and the tree publishes it on {@code events()} and
- * {@code deadLetters()}. Every path that gives a message up (a refusal at the mailbox, a crash
- * that spent its redeliveries, a stop, a deadline, a flush after the end) comes through here.
+ * {@code deadLetters()}. Every path by which a component gives a message up (a refusal at its
+ * mailbox, a crash that spent its redeliveries, a stop, a deadline, a flush after the end) comes
+ * through here; a keyed set refusing a message for a key with no component publishes its own
+ * ({@link EntitySet#refuse}).
  */
 final class DeadLetters {
 

@@ -84,7 +84,7 @@ final class Signals {
     static final class Crashed extends Mono<Void> implements Subscription {
         /** How long a crashed component's thread waits for a verdict decided on another thread: 10 us. */
         static final long VERDICT_WAIT_NANOS = 10_000;
-        /** {@link #VERDICT_WAIT_NANOS}, which tests set to 0 to take the verdict's hand-over to a drain that let go. */
+        /** {@link #VERDICT_WAIT_NANOS}; tests change it (0: the verdict finds the drain let go; longer: it never does). */
         static volatile long verdictWaitNanos = VERDICT_WAIT_NANOS;
         private final Throwable cause;
         private final long attempt;
