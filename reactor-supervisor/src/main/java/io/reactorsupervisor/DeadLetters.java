@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * can act on, the component counts it, and the tree publishes it on {@code events()} and
  * {@code deadLetters()}. Every path by which a component gives a message up (a refusal at its
  * mailbox, a crash that spent its redeliveries, a stop, a deadline, a flush after the end) comes
- * through here; a keyed set refusing a message for a key with no component publishes its own
- * ({@link EntitySet#refuse}).
+ * through here, and so does a keyed set's refusal of a message for a key that has no component
+ * to take it ({@link #publishUnrouted}).
  */
 final class DeadLetters {
 
@@ -28,6 +28,22 @@ final class DeadLetters {
         cell.tree.publish(new SupervisionEvent.DeadLetter(path, at, message, reason, cause));
         if (Tree.LOG.isDebugEnabled()) {
             Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, cell.cspec.describe(message));
+        }
+    }
+
+    /**
+     * Publishes {@code item} as a dead letter of a key of a set that no component took (the set
+     * is closing, or the key has too many messages waiting); its ask fails with {@code error}.
+     */
+    static void publishUnrouted(Tree tree, ComponentSpec<?, ?> template, String path, Object item,
+            DeadLetterReason reason, RuntimeException error) {
+        if (item instanceof Ask) {
+            ((Ask) item).fail(error);
+        }
+        Object message = Envelope.message(item);
+        tree.publish(new SupervisionEvent.DeadLetter(path, Tree.now(), message, reason, null));
+        if (Tree.LOG.isDebugEnabled()) {
+            Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, template.describe(message));
         }
     }
 

@@ -3,10 +3,7 @@ package io.reactorsupervisor;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -104,18 +101,8 @@ final class EntitySet {
         RuntimeException error = reason == DeadLetterReason.MAILBOX_FULL
                 ? new MailboxFullException(path, template.mailbox().capacity())
                 : new ComponentUnavailableException(path, ComponentState.STOPPED, null);
-        deadLetter(path, item, reason, error);
+        DeadLetters.publishUnrouted(owner.tree, template, path, item, reason, error);
         return error;
-    }
-
-    private void deadLetter(String path, Object item, DeadLetterReason reason, RuntimeException error) {
-        if (item instanceof Ask) {
-            ((Ask) item).fail(error);
-        }
-        owner.tree.publish(new SupervisionEvent.DeadLetter(path, Tree.now(), Envelope.message(item), reason, null));
-        if (Tree.LOG.isDebugEnabled()) {
-            Tree.LOG.debug("dead letter for '{}' ({}): {}", path, reason, template.describe(Envelope.message(item)));
-        }
     }
 
     // ------------------------------------------------------------------ the drain
@@ -439,67 +426,5 @@ final class EntitySet {
         } else {
             request.done.tryEmitEmpty();
         }
-    }
-
-    // ------------------------------------------------------------------ snapshots
-
-    /**
-     * The counts come from the drain's own (alive, being passivated), read once each, so that they
-     * never add up to more than the set holds; the restarting ones, and those that are not ready,
-     * are counted by looking at the children, a weakly consistent view. That look is the only cost
-     * of readiness: nothing is kept or scheduled per key for it, and it is paid by whoever asks for
-     * a snapshot (a readiness probe), not by the keys.
-     */
-    EntitiesSnapshot snapshot() {
-        int alive = liveCount;
-        int passivatingNow = passivatingCount;
-        int restarting = 0;
-        int notReadyKeys = 0;
-        TreeMap<String, String> notReady = null; // by key name, the first ones only
-        for (ChildCell c : owner.children.byName.values()) {
-            ComponentState s = c.state();
-            String why;
-            if (s == ComponentState.RESTARTING) {
-                restarting++;
-                why = s.name();
-            } else {
-                why = s == ComponentState.RUNNING && c instanceof ComponentCell ? backlog((ComponentCell) c) : null;
-            }
-            if (why != null) {
-                notReadyKeys++;
-                if (notReady == null) {
-                    notReady = new TreeMap<>();
-                }
-                notReady.put(c.name, why);
-                if (notReady.size() > EntitiesSnapshot.MAX_NOT_READY_LISTED) {
-                    notReady.pollLastEntry();
-                }
-            }
-        }
-        restarting = Math.min(restarting, Math.max(0, alive - passivatingNow));
-        int active = Math.max(0, alive - passivatingNow - restarting);
-        int waitingKeys = Math.max(0, slots.size() - alive);
-        Map<String, String> listed = Map.of(); // the usual case: nothing allocated per snapshot
-        if (notReady != null) {
-            listed = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : notReady.entrySet()) {
-                listed.put(path(e.getKey()), e.getValue());
-            }
-        }
-        return new EntitiesSnapshot(owner.name, owner.path(), owner.state(), owner.restarts, owner.uptime(), active,
-                passivatingNow, restarting, waitingKeys, spec.maxActive(), activations, passivations, listed,
-                notReadyKeys);
-    }
-
-    /** Why a running keyed component is not ready, or null if it is: its mailbox above its threshold. */
-    private @Nullable String backlog(ComponentCell c) {
-        int depth = c.mailbox.depth();
-        return template.overReadinessThreshold(depth) ? "mailbox above its readiness threshold (" + depth + " waiting)"
-                : null;
-    }
-
-    @Nullable ComponentSnapshot snapshot(String key) {
-        ChildCell c = owner.children.byName.get(key);
-        return c instanceof ComponentCell ? ((ComponentCell) c).snapshot() : null;
     }
 }

@@ -42,12 +42,12 @@ final class LocalEntities<K, M, R> implements Entities<K, M, R> {
 
     @Override
     public EntitiesSnapshot snapshot() {
-        return set.snapshot();
+        return EntitySetSnapshots.of(set);
     }
 
     @Override
     public Optional<ComponentSnapshot> snapshot(K key) {
-        return Optional.ofNullable(set.snapshot(set.spec.keyName(key)));
+        return Optional.ofNullable(EntitySetSnapshots.of(set, set.spec.keyName(key)));
     }
 
     @Override

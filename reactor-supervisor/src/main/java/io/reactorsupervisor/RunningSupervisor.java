@@ -164,7 +164,7 @@ final class RunningSupervisor implements Supervisor {
             if (level.next < level.children.size()) {
                 ChildCell c = level.children.get(level.next++);
                 if (c instanceof SupervisorCell && ((SupervisorCell) c).entities != null) {
-                    level.snapshots.add(((SupervisorCell) c).entities.snapshot()); // in aggregate, however many keys
+                    level.snapshots.add(EntitySetSnapshots.of(((SupervisorCell) c).entities)); // in aggregate, however many keys
                 } else if (c instanceof SupervisorCell) {
                     levels.push(new Level((SupervisorCell) c));
                 } else {
@@ -201,7 +201,7 @@ final class RunningSupervisor implements Supervisor {
     @Override
     public Readiness readiness() {
         EntitySet set = cell.entities;
-        return set == null ? snapshot().readiness() : SupervisorSnapshot.readinessOf(set.snapshot());
+        return set == null ? snapshot().readiness() : SupervisorSnapshot.readinessOf(EntitySetSnapshots.of(set));
     }
 
     @Override
