@@ -1,0 +1,431 @@
+package io.reactorsupervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/**
+ * The promises of the README's "Concepts" section that no other test held to, each proved as a
+ * user would rely on it, on virtual time.
+ */
+class ConceptsPromisesTest extends VirtualTimeTest {
+
+    private final List<String> handled = new CopyOnWriteArrayList<>();
+
+    /** Records each message as it starts and as it ends; "boom" crashes, "slow" takes 1 s, "hang" never ends. */
+    private ComponentSpec.Builder<String, String, Object> recording(String name) {
+        return ComponentSpec.<String, String, Object>named(name)
+                .state(Object::new)
+                .handler((s, m) -> {
+                    handled.add(name + ":" + m);
+                    switch (m) {
+                        case "boom":
+                            return Mono.error(new IllegalStateException(name + " boom"));
+                        case "slow":
+                            return Mono.delay(Duration.ofSeconds(1)).thenReturn(m).doOnNext(r -> handled.add(name + ":done " + m));
+                        case "hang":
+                            return Mono.never();
+                        default:
+                            return Mono.just(m).doOnNext(r -> handled.add(name + ":done " + m));
+                    }
+                });
+    }
+
+    private static ComponentSnapshot snapshot(Supervisor root, String path) {
+        return (ComponentSnapshot) root.snapshot().child(path);
+    }
+
+    // ------------------------------------------------------------------ Mailbox
+
+    /**
+     * "Bounded by default (10,000); a message that does not fit is refused: {@code tell} returns
+     * false, {@code ask} fails with {@code MailboxFullException}, and the message is published as a
+     * dead letter."
+     */
+    @Test
+    void aMailboxHoldsTenThousandMessagesByDefaultAndRefusesTheNextOne() {
+        ComponentSpec<String, String> spec = recording("c").build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        assertThat(ref.tell("hang")).isTrue();
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(ref.tell("m" + i)).as("message %d of a default mailbox is accepted", i).isTrue();
+        }
+        assertThat(ref.mailboxDepth()).isEqualTo(10_000);
+
+        assertThat(ref.tell("refused")).as("the 10,001st queued message is refused").isFalse();
+        StepVerifier.create(ref.ask("refused-ask")).expectError(MailboxFullException.class).verify();
+        assertThat(events(SupervisionEvent.DeadLetter.class)).extracting(d -> d.message() + "/" + d.reason())
+                .containsExactly("refused/MAILBOX_FULL", "refused-ask/MAILBOX_FULL");
+    }
+
+    /** "{@code ask} sends the message when the returned Mono is subscribed." */
+    @Test
+    void anAskSendsItsMessageOnlyWhenItsMonoIsSubscribed() {
+        ComponentSpec<String, String> spec = recording("c").build();
+        ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+
+        Mono<String> notYet = ref.ask("later");
+        advance(1000);
+        assertThat(handled).as("an ask nobody subscribed to sends nothing").isEmpty();
+
+        StepVerifier.create(notYet).expectNext("later").verifyComplete();
+        assertThat(handled).containsExactly("c:later", "c:done later");
+    }
+
+    /**
+     * "Cancelling that subscription (a {@code timeout}, for example) does not take the message
+     * back: it is still handled, and its reply dropped."
+     */
+    @Test
+    void aCancelledAskIsStillHandledAndItsReplyDropped() {
+        ComponentSpec<String, String> spec = recording("c").build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        List<String> replies = new CopyOnWriteArrayList<>();
+
+        Disposable inProgress = ref.ask("slow").subscribe(replies::add);
+        StepVerifier.create(ref.ask("queued").timeout(Duration.ofMillis(100), vts))
+                .then(() -> advance(100))
+                .expectError(java.util.concurrent.TimeoutException.class)
+                .verify();
+        inProgress.dispose();
+        advance(2000);
+
+        assertThat(handled).as("both cancelled asks are handled to the end")
+                .containsExactly("c:slow", "c:done slow", "c:queued", "c:done queued");
+        assertThat(replies).as("a cancelled ask gets no reply").isEmpty();
+        assertThat(snapshot(root, "c").handled()).isEqualTo(2);
+        assertThat(events(SupervisionEvent.DeadLetter.class)).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ Restart limit and intensity
+
+    /** "{@code RestartLimit.of(n, within)}: at most n restarts in a sliding window (default 10 a minute)." */
+    @Test
+    void aComponentsDefaultLimitIsTenRestartsAMinute() {
+        ComponentSpec<String, String> spec = recording("c").build();
+        Supervisor root = start(Supervisor.named("root").intensity(RestartLimit.unlimited()).child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        for (int i = 1; i <= 10; i++) {
+            ref.tell("boom");
+            advance(1000);
+            assertThat(ref.state()).as("after crash %d in a minute", i).isEqualTo(ComponentState.RUNNING);
+        }
+        ref.tell("boom");
+        assertThat(ref.state()).as("the 11th crash within a minute").isEqualTo(ComponentState.FAILED);
+        assertThat(events(SupervisionEvent.Restarted.class)).hasSize(10);
+        assertThat(events(SupervisionEvent.Failed.class, "root/c")).hasSize(1);
+    }
+
+    /**
+     * "A restart counts against the crashed child's limit and the supervisor's intensity: the
+     * restarts allowed across all of a supervisor's children within a window (default 10 a minute)."
+     */
+    @Test
+    void aSupervisorsDefaultIntensityIsTenRestartsAMinuteAcrossItsChildren() {
+        ComponentSpec<String, String> a = recording("a").limit(RestartLimit.unlimited()).build();
+        ComponentSpec<String, String> b = recording("b").limit(RestartLimit.unlimited()).build();
+        Supervisor root = start(Supervisor.named("root").child(a).child(b));
+        for (int i = 1; i <= 10; i++) {
+            root.ref(i % 2 == 0 ? a : b).tell("boom");
+            advance(1000);
+        }
+        assertThat(root.snapshot().countByState()).as("ten restarts across the children are allowed")
+                .containsEntry(ComponentState.RUNNING, 2);
+
+        root.ref(a).tell("boom");
+        assertThat(root.ref(a).state()).as("the 11th restart in a minute, across the children")
+                .isEqualTo(ComponentState.FAILED);
+        assertThat(root.ref(b).state()).as("degraded mode: the sibling carries on").isEqualTo(ComponentState.RUNNING);
+    }
+
+    // ------------------------------------------------------------------ Restart strategy
+
+    /** "{@code Restarting} (attempt and delay)": the event gives the attempt and the delay waited. */
+    @Test
+    void aRestartingEventGivesTheAttemptAndTheDelay() {
+        ComponentSpec<String, String> spec = recording("c")
+                .restart(RestartStrategy.exponentialBackoff(Duration.ofMillis(100), Duration.ofSeconds(1), 2))
+                .build();
+        ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+        for (int i = 0; i < 3; i++) {
+            crashAndMeasureRestart(ref, "boom");
+        }
+        assertThat(events(SupervisionEvent.Restarting.class))
+                .extracting(r -> r.attempt() + "@" + r.delay().toMillis())
+                .containsExactly("1@100", "2@200", "3@400");
+    }
+
+    /**
+     * "By default the sequence starts over once an incarnation has run {@code max} without
+     * crashing."
+     */
+    @Test
+    void aBackoffStartsOverByDefaultOnceAnIncarnationHasRunItsMaxWithoutCrashing() {
+        ComponentSpec<String, String> spec = recording("c")
+                .restart(RestartStrategy.exponentialBackoff(Duration.ofMillis(100), Duration.ofSeconds(10), 2))
+                .limit(RestartLimit.unlimited())
+                .build();
+        ComponentRef<String, String> ref = start(Supervisor.named("root").intensity(RestartLimit.unlimited())
+                .child(spec)).ref(spec);
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(100);
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(200);
+        advance(Duration.ofSeconds(10).minusMillis(1));
+        assertThat(crashAndMeasureRestart(ref, "boom")).as("after running just under max").isEqualTo(400);
+        advance(Duration.ofSeconds(10));
+        assertThat(crashAndMeasureRestart(ref, "boom")).as("after running max without crashing").isEqualTo(100);
+    }
+
+    // ------------------------------------------------------------------ Directives
+
+    /**
+     * "Directives apply to a message's failures: a state factory or {@code close()} that throws,
+     * and a failed health check, always restart."
+     */
+    @Test
+    void aStateFactoryThatThrowsRestartsWhateverTheDirectives() {
+        AtomicInteger incarnations = new AtomicInteger();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
+                .state(() -> {
+                    if (incarnations.incrementAndGet() == 2) {
+                        throw new IllegalArgumentException("factory failed");
+                    }
+                    return new Object();
+                })
+                .syncHandler((s, m) -> {
+                    if (m.equals("boom")) {
+                        throw new IllegalStateException("boom");
+                    }
+                    return m;
+                })
+                .onFailure(IllegalArgumentException.class, Directive.STOP)
+                .build();
+        ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+        ref.tell("boom");
+        advance(1);
+
+        assertThat(incarnations).hasValue(3);
+        assertThat(ref.state()).as("a throwing state factory is restarted, not stopped by the STOP rule")
+                .isEqualTo(ComponentState.RUNNING);
+        assertThat(events(SupervisionEvent.Crashed.class)).extracting(SupervisionEvent.Crashed::directive)
+                .containsExactly(Directive.RESTART, Directive.RESTART);
+        StepVerifier.create(ref.ask("after")).expectNext("after").verifyComplete();
+    }
+
+    /**
+     * "A state that is {@code AutoCloseable} is closed when its incarnation ends, whatever the
+     * reason ...; anything [it throws] is a crash of that incarnation", and "a state factory or
+     * {@code close()} that throws ... always restart": a transient child that exits normally but
+     * whose {@code close()} throws has crashed, and is restarted, whatever its directives say.
+     */
+    @Test
+    void aCloseThatThrowsAtANormalExitIsACrashAndRestartsWhateverTheDirectives() {
+        AtomicInteger incarnations = new AtomicInteger();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, AutoCloseable>named("c")
+                .state(() -> {
+                    int n = incarnations.incrementAndGet();
+                    return () -> {
+                        if (n == 1) {
+                            throw new IllegalArgumentException("close failed");
+                        }
+                    };
+                })
+                .syncHandler((s, m) -> {
+                    if (m.equals("exit")) {
+                        throw new NormalExit();
+                    }
+                    return m;
+                })
+                .onFailure(IllegalArgumentException.class, Directive.STOP)
+                .policy(RestartPolicy.TRANSIENT)
+                .build();
+        ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+        ref.tell("exit");
+        advance(1);
+
+        assertThat(ref.state()).as("a throwing close() is restarted, not stopped by the STOP rule")
+                .isEqualTo(ComponentState.RUNNING);
+        assertThat(incarnations).hasValue(2);
+        assertThat(events(SupervisionEvent.Crashed.class)).singleElement().satisfies(c -> {
+            assertThat(c.cause()).hasMessage("close failed");
+            assertThat(c.directive()).isEqualTo(Directive.RESTART);
+        });
+        StepVerifier.create(ref.ask("after")).expectNext("after").verifyComplete();
+    }
+
+    /** As above, for a failed health check: "and a failed health check, always restart." */
+    @Test
+    void aFailedHealthCheckRestartsWhateverTheDirectives() {
+        ComponentSpec<String, String> spec = recording("c")
+                .healthCheck(HealthCheck.every(Duration.ofSeconds(1)).withTimeout(Duration.ofSeconds(1))
+                        .withUnhealthyAfter(1))
+                .onFailure(Throwable.class, Directive.STOP)
+                .build();
+        ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+        ref.tell("hang");
+        advance(2000);
+
+        assertThat(events(SupervisionEvent.Crashed.class)).hasSize(1);
+        assertThat(events(SupervisionEvent.Crashed.class).get(0).cause()).isInstanceOf(HealthCheckFailedException.class);
+        assertThat(events(SupervisionEvent.Crashed.class).get(0).directive()).isEqualTo(Directive.RESTART);
+        assertThat(ref.state()).as("a hung component is restarted, not stopped by the STOP rule")
+                .isEqualTo(ComponentState.RUNNING);
+        assertThat(events(SupervisionEvent.Restarted.class)).hasSize(1);
+    }
+
+    // ------------------------------------------------------------------ Readiness
+
+    /**
+     * "It is ready when {@code RUNNING} with its mailbox at or below
+     * {@code readinessThreshold(share)} of its capacity (default 0.8)."
+     */
+    @Test
+    void aComponentIsReadyUpToEightyPercentOfItsMailboxByDefault() {
+        ComponentSpec<String, String> spec = recording("c").mailbox(Mailbox.bounded(10)).build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        ref.tell("hang");
+        for (int i = 0; i < 8; i++) {
+            ref.tell("m" + i);
+        }
+        assertThat(snapshot(root, "c").ready()).as("8 of 10 waiting").isTrue();
+        assertThat(root.readiness().ready()).isTrue();
+
+        ref.tell("m8");
+        assertThat(snapshot(root, "c").ready()).as("9 of 10 waiting").isFalse();
+        assertThat(root.readiness().ready()).isFalse();
+    }
+
+    // ------------------------------------------------------------------ Dead letters
+
+    /**
+     * "A refused one is published too ({@code MAILBOX_FULL}, or the reason the component does not
+     * take messages)", and "A FAILED component refuses messages until {@code restartChild} revives it."
+     */
+    @Test
+    void aMessageRefusedByAFailedComponentIsPublishedAsADeadLetter() {
+        ComponentSpec<String, String> spec = recording("c").limit(RestartLimit.of(0, Duration.ofMinutes(1))).build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        ref.tell("boom");
+        assertThat(ref.state()).isEqualTo(ComponentState.FAILED);
+
+        assertThat(ref.tell("refused")).isFalse();
+        StepVerifier.create(ref.ask("refused-ask")).expectError(ComponentUnavailableException.class).verify();
+
+        assertThat(events(SupervisionEvent.DeadLetter.class)).extracting(d -> d.message() + "/" + d.reason())
+                .contains("refused/COMPONENT_FAILED", "refused-ask/COMPONENT_FAILED");
+    }
+
+    // ------------------------------------------------------------------ Events
+
+    /**
+     * "A new subscriber first receives the most recent events, up to 256 ..., then every event as
+     * it happens, with no gap or duplicate between the two."
+     */
+    @Test
+    void aNewEventSubscriberReceivesTheMostRecent256EventsThenTheLiveOnes() {
+        ComponentSpec<String, String> spec = recording("c").limit(RestartLimit.unlimited()).build();
+        Supervisor root = start(Supervisor.named("root").intensity(RestartLimit.unlimited()).child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        for (int i = 0; i < 100; i++) {
+            ref.tell("boom");
+        }
+        advance(1);
+        assertThat(events).as("events published so far").hasSizeGreaterThan(300);
+
+        List<SupervisionEvent> late = new CopyOnWriteArrayList<>();
+        Disposable subscription = root.events().subscribe(late::add);
+        advance(1);
+        assertThat(late).as("the replay is the most recent 256 events")
+                .containsExactlyElementsOf(events.subList(events.size() - 256, events.size()));
+
+        ref.tell("boom");
+        advance(1);
+        subscription.dispose();
+        assertThat(late).as("then every event as it happens, no gap, no duplicate")
+                .containsExactlyElementsOf(events.subList(events.size() - 256 - 4, events.size()));
+    }
+
+    /** "Event timestamps are on {@code Schedulers.parallel()}'s clock, virtual in tests on virtual time." */
+    @Test
+    void eventTimestampsAreOnTheVirtualClock() {
+        ComponentSpec<String, String> spec = recording("c").build();
+        ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+        advance(Duration.ofHours(5));
+        ref.tell("boom");
+        SupervisionEvent.Crashed crashed = events(SupervisionEvent.Crashed.class).get(0);
+        assertThat(crashed.timestamp()).isEqualTo(Instant.ofEpochMilli(vts.now(TimeUnit.MILLISECONDS)));
+        assertThat(events(SupervisionEvent.Started.class).get(0).timestamp()).isEqualTo(Instant.EPOCH);
+    }
+
+    // ------------------------------------------------------------------ Logs
+
+    /**
+     * "Crashes at WARN, restarts and rejections at INFO, give-ups and escalations at ERROR, dead
+     * letters at DEBUG."
+     */
+    @Test
+    void theLibraryLogsCrashesAtWarnRestartsAtInfoGiveUpsAtErrorAndDeadLettersAtDebug() {
+        Logger log = (Logger) LoggerFactory.getLogger("io.reactorsupervisor.Supervisor");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        Level level = log.getLevel();
+        log.setLevel(Level.DEBUG);
+        log.addAppender(appender);
+        try {
+            ComponentSpec<String, String> spec = recording("c").limit(RestartLimit.of(1, Duration.ofMinutes(1)))
+                    .onFailure(IllegalArgumentException.class, Directive.RESUME).build();
+            ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+            ref.tell("boom");
+            advance(1);
+            ref.tell("boom");
+            advance(1);
+        } finally {
+            log.detachAppender(appender);
+            log.setLevel(level);
+        }
+        List<String> lines = appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        assertThat(lines).as("log lines").anyMatch(l -> l.startsWith("WARN ") && l.contains("crashed"));
+        assertThat(lines).anyMatch(l -> l.startsWith("INFO ") && l.contains("restart"));
+        assertThat(lines).anyMatch(l -> l.startsWith("ERROR "));
+        assertThat(lines).anyMatch(l -> l.startsWith("DEBUG ") && l.toLowerCase().contains("dead letter"));
+    }
+
+    // ------------------------------------------------------------------ Supervisor
+
+    /** "A child that could not start is not restarted in a loop." */
+    @Test
+    void aDeclaredChildThatCannotStartIsNotRestartedInALoop() {
+        AtomicInteger attempts = new AtomicInteger();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
+                .state(() -> {
+                    attempts.incrementAndGet();
+                    throw new IllegalStateException("cannot start");
+                })
+                .syncHandler((s, m) -> m)
+                .limit(RestartLimit.unlimited())
+                .build();
+        Supervisor root = start(Supervisor.named("root").intensity(RestartLimit.unlimited()).child(spec));
+        StepVerifier.create(root.started()).expectError(ChildStartException.class).verify();
+        advance(Duration.ofMinutes(10));
+        assertThat(attempts).as("state factory calls").hasValue(1);
+        assertThat(events(SupervisionEvent.Restarting.class)).isEmpty();
+    }
+}
