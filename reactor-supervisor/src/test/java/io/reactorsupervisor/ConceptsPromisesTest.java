@@ -428,4 +428,193 @@ class ConceptsPromisesTest extends VirtualTimeTest {
         assertThat(attempts).as("state factory calls").hasValue(1);
         assertThat(events(SupervisionEvent.Restarting.class)).isEmpty();
     }
+
+    // ------------------------------------------------------------------ Component
+
+    private final List<String> closes = new CopyOnWriteArrayList<>();
+
+    /**
+     * A state that records its close; "boom" crashes, "stop" fails with a STOP rule, "exit" exits
+     * normally, "hang" never ends.
+     */
+    private ComponentSpec.Builder<String, String, AutoCloseable> closable(String name) {
+        AtomicInteger incarnations = new AtomicInteger();
+        return ComponentSpec.<String, String, AutoCloseable>named(name)
+                .state(() -> {
+                    int n = incarnations.incrementAndGet();
+                    return () -> closes.add(name + "#" + n);
+                })
+                .handler((s, m) -> switch (m) {
+                    case "boom" -> Mono.error(new IllegalStateException("boom"));
+                    case "stop" -> Mono.error(new IllegalArgumentException("stop"));
+                    case "exit" -> Mono.error(new NormalExit());
+                    case "hang" -> Mono.never();
+                    default -> Mono.just(m);
+                })
+                .onFailure(IllegalArgumentException.class, Directive.STOP);
+    }
+
+    /**
+     * "A state that is {@code AutoCloseable} is closed when its incarnation ends, whatever the
+     * reason": a crash, a normal exit, a {@code STOP} directive, the limit reached, a failed health
+     * check, {@code stopChild}, {@code removeChild} and a shutdown.
+     */
+    @Test
+    void aClosableStateIsClosedWhateverEndsItsIncarnation() {
+        Supervisor root = start(Supervisor.named("root")
+                .child(closable("crash").build())
+                .child(closable("exit").build())
+                .child(closable("stop").build())
+                .child(closable("limit").limit(RestartLimit.of(0, Duration.ofMinutes(1))).build())
+                .child(closable("hung").healthCheck(HealthCheck.every(Duration.ofSeconds(1))
+                        .withTimeout(Duration.ofSeconds(1)).withUnhealthyAfter(1)).build())
+                .child(closable("stopped").build())
+                .child(closable("removed").build())
+                .child(closable("shutdown").build()));
+        root.<String, String>ref("crash").tell("boom");
+        root.<String, String>ref("exit").tell("exit");
+        root.<String, String>ref("stop").tell("stop");
+        root.<String, String>ref("limit").tell("boom");
+        root.<String, String>ref("hung").tell("hang");
+        root.stopChild("stopped", Duration.ofSeconds(1)).subscribe();
+        root.removeChild("removed", Duration.ofSeconds(1)).subscribe();
+        advance(2000);
+        assertThat(closes).as("states closed before the shutdown")
+                .containsExactlyInAnyOrder("crash#1", "exit#1", "stop#1", "limit#1", "hung#1", "stopped#1", "removed#1");
+        closes.clear();
+
+        StepVerifier.create(root.shutdown(Duration.ofSeconds(1))).then(() -> advance(1000)).verifyComplete();
+        assertThat(closes).as("states closed by the shutdown")
+                .containsExactlyInAnyOrder("crash#2", "exit#2", "hung#2", "shutdown#1");
+    }
+
+    // ------------------------------------------------------------------ Restart strategy
+
+    /** "{@code RestartStrategy.immediate()} (the default ...)". */
+    @Test
+    void aComponentRestartsImmediatelyByDefault() {
+        ComponentSpec<String, String> spec = recording("c").build();
+        ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+        assertThat(crashAndMeasureRestart(ref, "boom")).as("virtual ms spent RESTARTING").isZero();
+        assertThat(events(SupervisionEvent.Restarting.class)).singleElement()
+                .satisfies(r -> assertThat(r.delay()).isEqualTo(Duration.ZERO));
+        assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
+    }
+
+    // ------------------------------------------------------------------ Supervisor
+
+    /** "A {@code Supervisor} runs children ... in declared order, each once the one before has started." */
+    @Test
+    void eachChildStartsOnlyOnceTheOneDeclaredBeforeItHasStarted() {
+        List<String> starts = new CopyOnWriteArrayList<>();
+        PausableScheduler held = new PausableScheduler();
+        ComponentSpec<String, String> first = ComponentSpec.<String, String, Object>named("first")
+                .state(() -> starts.add("first")).syncHandler((s, m) -> m).scheduler(held).build();
+        ComponentSpec<String, String> second = ComponentSpec.<String, String, Object>named("second")
+                .state(() -> starts.add("second")).syncHandler((s, m) -> m).build();
+        Supervisor root = start(Supervisor.named("root").child(first).child(second));
+        advance(1000);
+        assertThat(starts).as("while the first child's state is not created yet").isEmpty();
+        assertThat(root.ref(second).state()).isNotEqualTo(ComponentState.RUNNING);
+
+        held.release();
+        advance(1);
+        assertThat(starts).containsExactly("first", "second");
+        StepVerifier.create(root.started()).verifyComplete();
+    }
+
+    /**
+     * "Children can be started, stopped, restarted and removed at runtime ...; each is made at
+     * once and returns a {@code Mono} of its outcome": nobody needs to subscribe to that Mono.
+     */
+    @Test
+    void runtimeChildOperationsAreMadeAtOnceWithoutSubscribingToTheirOutcome() {
+        Supervisor root = start(Supervisor.named("root").child(recording("a").build()));
+        root.startChild(recording("b").build());
+        root.startChild(recording("c").build());
+        root.startChild(recording("d").build());
+        assertThat(root.<String, String>ref("b").state()).as("after startChild").isEqualTo(ComponentState.RUNNING);
+
+        root.stopChild("b", Duration.ofSeconds(1));
+        root.restartChild("c");
+        root.removeChild("d", Duration.ofSeconds(1));
+        advance(1);
+        assertThat(root.<String, String>ref("b").state()).as("after stopChild").isEqualTo(ComponentState.STOPPED);
+        assertThat(events(SupervisionEvent.Restarted.class, "root/c")).as("after restartChild").hasSize(1);
+        assertThat(events(SupervisionEvent.Removed.class, "root/d")).as("after removeChild").hasSize(1);
+        assertThat(root.snapshot().children()).extracting(ChildSnapshot::name).containsExactly("a", "b", "c");
+    }
+
+    // ------------------------------------------------------------------ Escalation
+
+    /**
+     * "When a child gives up (its limit or the supervisor's intensity is reached) ... With
+     * {@code escalateOnFailure()} it stops its children and fails itself, so that its parent
+     * applies its own strategy to the whole subtree."
+     */
+    @Test
+    void reachingTheSupervisorsIntensityEscalatesLikeAChildsLimit() {
+        ComponentSpec<String, String> leaf = recording("leaf").limit(RestartLimit.unlimited()).build();
+        ComponentSpec<String, String> peer = recording("peer").limit(RestartLimit.unlimited()).build();
+        Supervisor root = start(Supervisor.named("root").child(Supervisor.named("mid").escalateOnFailure()
+                .intensity(RestartLimit.of(1, Duration.ofMinutes(1))).child(leaf).child(peer)));
+        root.<String, String>ref("mid/leaf").tell("boom");
+        advance(1);
+        assertThat(events(SupervisionEvent.Escalated.class)).as("one restart is within the intensity").isEmpty();
+
+        root.<String, String>ref("mid/peer").tell("boom");
+        advance(1);
+        assertThat(events(SupervisionEvent.Escalated.class, "root/mid")).hasSize(1);
+        assertThat(events(SupervisionEvent.Restarted.class, "root/mid")).as("the parent restarts the subtree").hasSize(1);
+        assertThat(root.<String, String>ref("mid/leaf").state()).isEqualTo(ComponentState.RUNNING);
+        assertThat(root.<String, String>ref("mid/peer").state()).isEqualTo(ComponentState.RUNNING);
+    }
+
+    // ------------------------------------------------------------------ Shutdown
+
+    /**
+     * "A component that crashes while it is stopped is restarted alone, to drain its mailbox
+     * within the deadline."
+     */
+    @Test
+    void aComponentThatCrashesWhileItIsStoppedIsRestartedAloneAndDrainsItsMailbox() {
+        Supervisor root = start(Supervisor.named("root").strategy(SupervisionStrategy.ONE_FOR_ALL)
+                .child(recording("a").build()).child(recording("b").build()));
+        ComponentRef<String, String> b = root.ref("b");
+        b.tell("slow");
+        b.tell("boom");
+        b.tell("after");
+
+        StepVerifier.create(root.shutdown(Duration.ofSeconds(10))).then(() -> advance(1000)).verifyComplete();
+
+        assertThat(handled).as("b drains its mailbox through the crash").containsSubsequence(
+                "b:slow", "b:done slow", "b:boom", "b:after", "b:done after");
+        assertThat(events(SupervisionEvent.Restarted.class)).as("restarts during the shutdown")
+                .extracting(SupervisionEvent::path).containsExactly("root/b");
+        assertThat(events(SupervisionEvent.DeadLetter.class)).extracting(d -> d.message() + "/" + d.reason())
+                .containsExactly("boom/CRASHED");
+    }
+
+    /**
+     * "The stream completes last, after every dead letter of the shutdown, and {@code shutdown()}
+     * and {@code termination()} complete only once it has."
+     */
+    @Test
+    void shutdownAndTerminationCompleteOnlyOnceTheEventStreamHasCompleted() {
+        Supervisor root = start(Supervisor.named("root").child(recording("a").build()));
+        root.<String, String>ref("a").tell("hang");
+        root.<String, String>ref("a").tell("queued");
+        java.util.concurrent.atomic.AtomicBoolean streamCompleted = new java.util.concurrent.atomic.AtomicBoolean();
+        root.events().subscribe(e -> { }, e -> { }, () -> streamCompleted.set(true));
+        List<String> order = new CopyOnWriteArrayList<>();
+        root.termination().subscribe(null, e -> order.add("termination failed"),
+                () -> order.add("termination, stream completed: " + streamCompleted.get()));
+
+        root.shutdown(Duration.ofSeconds(1)).subscribe(null, e -> order.add("shutdown failed"),
+                () -> order.add("shutdown, stream completed: " + streamCompleted.get()));
+        advance(1000);
+
+        assertThat(order).containsExactlyInAnyOrder("termination, stream completed: true",
+                "shutdown, stream completed: true");
+    }
 }
