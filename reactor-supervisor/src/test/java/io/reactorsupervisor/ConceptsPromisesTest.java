@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +16,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -616,5 +618,116 @@ class ConceptsPromisesTest extends VirtualTimeTest {
 
         assertThat(order).containsExactlyInAnyOrder("termination, stream completed: true",
                 "shutdown, stream completed: true");
+    }
+
+    // ------------------------------------------------------------------ Lifecycle and readiness
+
+    /**
+     * "Lifecycle ...: {@code STARTING -> RUNNING -> ... -> STOPPING -> STOPPED}", and readiness:
+     * "it is not [ready] while it starts, restarts or stops."
+     */
+    @Test
+    void aComponentIsStartingThenRunningThenStoppingAndReadyOnlyWhileRunning() {
+        PausableScheduler held = new PausableScheduler();
+        ComponentSpec<String, String> spec = recording("c").scheduler(held).build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        assertThat(ref.state()).as("before its state is created").isEqualTo(ComponentState.STARTING);
+        assertThat(snapshot(root, "c").ready()).as("ready while STARTING").isFalse();
+        assertThat(root.readiness().ready()).isFalse();
+
+        held.release();
+        advance(1);
+        assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
+        assertThat(snapshot(root, "c").ready()).as("ready while RUNNING").isTrue();
+
+        ref.tell("slow");
+        root.stopChild("c", Duration.ofSeconds(5)).subscribe();
+        assertThat(ref.state()).as("finishing its message").isEqualTo(ComponentState.STOPPING);
+        assertThat(snapshot(root, "c").ready()).as("ready while STOPPING").isFalse();
+        assertThat(root.readiness().ready()).isFalse();
+
+        advance(1000);
+        assertThat(ref.state()).isEqualTo(ComponentState.STOPPED);
+        assertThat(root.readiness().ready()).as("a stopped child does not count").isTrue();
+    }
+
+    // ------------------------------------------------------------------ Intensity
+
+    /**
+     * "A restart counts against the crashed child's limit and the supervisor's intensity": a group
+     * restart is one restart, that of the crashed child, not one per member.
+     */
+    @Test
+    void aGroupRestartCountsOnceAgainstTheIntensity() {
+        Supervisor root = start(Supervisor.named("root").strategy(SupervisionStrategy.ONE_FOR_ALL)
+                .intensity(RestartLimit.of(1, Duration.ofMinutes(1)))
+                .child(recording("a").build()).child(recording("b").build()).child(recording("c").build()));
+        root.<String, String>ref("b").tell("boom");
+        advance(1);
+        assertThat(root.snapshot().countByState()).as("after one group restart of three children")
+                .containsOnly(Map.entry(ComponentState.RUNNING, 3));
+
+        root.<String, String>ref("b").tell("boom");
+        advance(1);
+        assertThat(root.<String, String>ref("b").state()).as("the second restart in a minute")
+                .isEqualTo(ComponentState.FAILED);
+    }
+
+    // ------------------------------------------------------------------ Health checks
+
+    /**
+     * "A message that runs longer than {@code interval + 2 * timeout} always fails a check", whenever
+     * it starts.
+     */
+    @Test
+    void aMessageLongerThanIntervalPlusTwoTimeoutsAlwaysFailsACheck() {
+        Duration interval = Duration.ofSeconds(10);
+        Duration timeout = Duration.ofSeconds(3);
+        Duration longest = interval.plus(timeout.multipliedBy(2)).plusMillis(1);
+        for (long phase = 0; phase < 14_000; phase += 500) {
+            events.clear();
+            ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c" + phase)
+                    .state(Object::new)
+                    .handler((s, m) -> m.equals("long") ? Mono.delay(longest).thenReturn(m) : Mono.just(m))
+                    .healthCheck(HealthCheck.every(interval).withTimeout(timeout).withUnhealthyAfter(5))
+                    .build();
+            Supervisor root = start(Supervisor.named("root" + phase).child(spec));
+            advance(phase);
+            root.ref(spec).tell("long");
+            advance(longest);
+            assertThat(events(SupervisionEvent.HealthCheckFailed.class))
+                    .as("a message of %d ms that started %d ms after the component", longest.toMillis(), phase)
+                    .isNotEmpty();
+            root.shutdown(Duration.ofSeconds(1)).subscribe();
+            advance(1000);
+        }
+    }
+
+    // ------------------------------------------------------------------ Logs
+
+    /**
+     * "While a component's handler, state factory or {@code close()} runs ..., its path is in the
+     * MDC under {@code component} ({@code Supervisor.MDC_COMPONENT})."
+     */
+    @Test
+    void theComponentsPathIsInTheMdcWhileItsStateFactoryHandlerAndCloseRun() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, AutoCloseable>named("c")
+                .state(() -> {
+                    seen.add("factory:" + MDC.get(Supervisor.MDC_COMPONENT));
+                    return () -> seen.add("close:" + MDC.get(Supervisor.MDC_COMPONENT));
+                })
+                .syncHandler((s, m) -> {
+                    seen.add("handler:" + MDC.get(Supervisor.MDC_COMPONENT));
+                    return m;
+                })
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(Supervisor.named("api").child(spec)));
+        StepVerifier.create(root.<String, String>ref("api/c").ask("m")).expectNext("m").verifyComplete();
+        StepVerifier.create(root.shutdown(Duration.ofSeconds(1))).verifyComplete();
+
+        assertThat(seen).containsExactly("factory:root/api/c", "handler:root/api/c", "close:root/api/c");
+        assertThat(MDC.get(Supervisor.MDC_COMPONENT)).as("left on the thread afterwards").isNull();
     }
 }
