@@ -384,7 +384,7 @@ class ConceptsPromisesTest extends VirtualTimeTest {
      * letters at DEBUG."
      */
     @Test
-    void theLibraryLogsCrashesAtWarnRestartsAtInfoGiveUpsAtErrorAndDeadLettersAtDebug() {
+    void theLibraryLogsCrashesAtWarnRestartsAndRejectionsAtInfoGiveUpsAndEscalationsAtErrorAndDeadLettersAtDebug() {
         Logger log = (Logger) LoggerFactory.getLogger("io.reactorsupervisor.Supervisor");
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
@@ -392,9 +392,20 @@ class ConceptsPromisesTest extends VirtualTimeTest {
         log.setLevel(Level.DEBUG);
         log.addAppender(appender);
         try {
-            ComponentSpec<String, String> spec = recording("c").limit(RestartLimit.of(1, Duration.ofMinutes(1)))
-                    .onFailure(IllegalArgumentException.class, Directive.RESUME).build();
-            ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+            ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
+                    .state(Object::new)
+                    .syncHandler((st, m) -> {
+                        if (m.equals("invalid")) {
+                            throw new IllegalArgumentException("invalid");
+                        }
+                        throw new IllegalStateException("boom");
+                    })
+                    .onFailure(IllegalArgumentException.class, Directive.RESUME)
+                    .limit(RestartLimit.of(1, Duration.ofMinutes(1)))
+                    .build();
+            Supervisor root = start(Supervisor.named("root").child(Supervisor.named("mid").escalateOnFailure().child(spec)));
+            ComponentRef<String, String> ref = root.ref("mid/c");
+            ref.tell("invalid");
             ref.tell("boom");
             advance(1);
             ref.tell("boom");
@@ -404,10 +415,53 @@ class ConceptsPromisesTest extends VirtualTimeTest {
             log.setLevel(level);
         }
         List<String> lines = appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
-        assertThat(lines).as("log lines").anyMatch(l -> l.startsWith("WARN ") && l.contains("crashed"));
-        assertThat(lines).anyMatch(l -> l.startsWith("INFO ") && l.contains("restart"));
-        assertThat(lines).anyMatch(l -> l.startsWith("ERROR "));
-        assertThat(lines).anyMatch(l -> l.startsWith("DEBUG ") && l.toLowerCase().contains("dead letter"));
+        assertThat(lines).as("log lines").anyMatch(l -> l.startsWith("WARN 'root/mid/c' crashed"))
+                .anyMatch(l -> l.startsWith("INFO 'root/mid/c' restart"))
+                .anyMatch(l -> l.startsWith("INFO 'root/mid/c' rejected"))
+                .anyMatch(l -> l.startsWith("ERROR 'root/mid/c' gave up"))
+                .anyMatch(l -> l.startsWith("ERROR 'root/mid' escalates"))
+                .anyMatch(l -> l.startsWith("DEBUG dead letter for 'root/mid/c' (CRASHED)"))
+                .noneMatch(l -> l.contains("crashed") && !l.startsWith("WARN"));
+    }
+
+    // ------------------------------------------------------------------ Jitter and shared strategies
+
+    /**
+     * "Jitter is Reactor's: in whole milliseconds and whole percent; on a fixed delay {@code d} it
+     * only lengthens it, to {@code [d, d * (1 + factor)]}": a factor of 1.9 % jitters by 1 %, and
+     * one of 0.9 % not at all.
+     */
+    @Test
+    void jitterIsInWholePercentOfTheDelay() {
+        ComponentSpec<String, String> onePercent = recording("one")
+                .restart(RestartStrategy.delayed(Duration.ofSeconds(1)).withJitter(0.019))
+                .limit(RestartLimit.unlimited()).build();
+        ComponentSpec<String, String> none = recording("none")
+                .restart(RestartStrategy.delayed(Duration.ofSeconds(1)).withJitter(0.009))
+                .limit(RestartLimit.unlimited()).build();
+        Supervisor root = start(Supervisor.named("root").intensity(RestartLimit.unlimited()).child(onePercent).child(none));
+        for (int i = 0; i < 40; i++) {
+            assertThat(crashAndMeasureRestart(root.ref(onePercent), "boom")).as("a delay of 1 s with 1.9 %% jitter")
+                    .isBetween(1000L, 1010L);
+            assertThat(crashAndMeasureRestart(root.ref(none), "boom")).as("a delay of 1 s with 0.9 %% jitter")
+                    .isEqualTo(1000L);
+        }
+    }
+
+    /** "Strategies are immutable and can be shared": each component that uses one has its own sequence. */
+    @Test
+    void aStrategySharedByTwoComponentsGivesEachItsOwnSequence() {
+        RestartStrategy shared = RestartStrategy.exponentialBackoff(Duration.ofMillis(100), Duration.ofSeconds(10), 2);
+        ComponentSpec<String, String> a = recording("a").restart(shared).build();
+        ComponentSpec<String, String> b = recording("b").restart(shared).build();
+        Supervisor root = start(Supervisor.named("root").child(a).child(b));
+        assertThat(crashAndMeasureRestart(root.ref(a), "boom")).isEqualTo(100);
+        assertThat(crashAndMeasureRestart(root.ref(a), "boom")).isEqualTo(200);
+        assertThat(crashAndMeasureRestart(root.ref(a), "boom")).isEqualTo(400);
+        assertThat(crashAndMeasureRestart(root.ref(b), "boom")).as("b's first restart").isEqualTo(100);
+        assertThat(crashAndMeasureRestart(root.ref(a), "boom")).as("a's fourth restart").isEqualTo(800);
+        assertThat(shared).as("the strategy itself").hasToString(
+                RestartStrategy.exponentialBackoff(Duration.ofMillis(100), Duration.ofSeconds(10), 2).toString());
     }
 
     // ------------------------------------------------------------------ Supervisor
