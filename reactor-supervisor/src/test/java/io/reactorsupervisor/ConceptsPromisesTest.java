@@ -784,4 +784,66 @@ class ConceptsPromisesTest extends VirtualTimeTest {
         assertThat(seen).containsExactly("factory:root/api/c", "handler:root/api/c", "close:root/api/c");
         assertThat(MDC.get(Supervisor.MDC_COMPONENT)).as("left on the thread afterwards").isNull();
     }
+
+    // ------------------------------------------------------------------ Shutdown accepts nothing new
+
+    /**
+     * "{@code shutdown(deadline)} stops accepting messages, lets each component finish its current
+     * message and drain its mailbox": a message sent while the tree drains is refused.
+     */
+    @Test
+    void aShutdownRefusesNewMessagesAtOnceWhileItDrainsTheQueuedOnes() {
+        Supervisor root = start(Supervisor.named("root").child(recording("a").build()));
+        ComponentRef<String, String> a = root.ref("a");
+        a.tell("slow");
+        a.tell("queued");
+
+        root.shutdown(Duration.ofSeconds(10)).subscribe();
+        assertThat(a.tell("late")).as("a tell after shutdown() was called").isFalse();
+        StepVerifier.create(a.ask("late ask")).expectError(ComponentUnavailableException.class).verify();
+        advance(1000);
+
+        assertThat(handled).containsExactly("a:slow", "a:done slow", "a:queued", "a:done queued");
+    }
+
+    // ------------------------------------------------------------------ Event delivery, on real threads
+
+    /**
+     * "Events are delivered in order by the tree's event hub, on a worker of
+     * {@code Schedulers.boundedElastic()}, ... never on the thread that published them ... A
+     * subscriber that blocks holds up the others, not the tree." On real schedulers.
+     */
+    @Test
+    void eventsAreDeliveredOnABoundedElasticWorkerAndABlockedSubscriberDoesNotHoldUpTheTree() throws Exception {
+        reactor.test.scheduler.VirtualTimeScheduler.reset();
+        Supervisor root = Supervisor.named("root").child(recording("a").limit(RestartLimit.unlimited()).build())
+                .intensity(RestartLimit.unlimited()).start();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        List<String> deliveryThreads = new CopyOnWriteArrayList<>();
+        Disposable blocking = root.events().subscribe(e -> {
+            deliveryThreads.add(Thread.currentThread().getName());
+            blocked.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertThat(blocked.await(10, TimeUnit.SECONDS)).as("the subscriber got its first event").isTrue();
+            ComponentRef<String, String> a = root.ref("a");
+            for (int i = 0; i < 20; i++) {
+                a.tell("boom");
+                assertThat(a.ask("m" + i).block(Duration.ofSeconds(10))).as("while a subscriber blocks").isEqualTo("m" + i);
+            }
+            assertThat(((ComponentSnapshot) root.snapshot().child("a")).restarts()).isEqualTo(20);
+        } finally {
+            release.countDown();
+            root.shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(20));
+            blocking.dispose();
+        }
+        assertThat(deliveryThreads).isNotEmpty().allMatch(name -> name.startsWith("boundedElastic-"),
+                "a boundedElastic worker");
+    }
 }
