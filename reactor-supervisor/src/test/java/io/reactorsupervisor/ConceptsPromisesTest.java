@@ -846,4 +846,92 @@ class ConceptsPromisesTest extends VirtualTimeTest {
         assertThat(deliveryThreads).isNotEmpty().allMatch(name -> name.startsWith("boundedElastic-"),
                 "a boundedElastic worker");
     }
+
+    // ------------------------------------------------------------------ Messages sent while the state is created
+
+    /** Tags each task it runs with a number, over a {@link PausableScheduler}. */
+    private static final class TaskTagging implements reactor.core.scheduler.Scheduler {
+        static final ThreadLocal<Integer> TASK = new ThreadLocal<>();
+        final PausableScheduler held = new PausableScheduler();
+        final AtomicInteger tasks = new AtomicInteger();
+
+        Runnable tag(Runnable task) {
+            int id = tasks.incrementAndGet();
+            return () -> {
+                TASK.set(id);
+                try {
+                    task.run();
+                } finally {
+                    TASK.remove();
+                }
+            };
+        }
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            return held.schedule(tag(task));
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            return held.schedule(tag(task), delay, unit);
+        }
+
+        @Override
+        public Worker createWorker() {
+            Worker w = held.createWorker();
+            return new Worker() {
+                @Override
+                public Disposable schedule(Runnable task) {
+                    return w.schedule(tag(task));
+                }
+
+                @Override
+                public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+                    return w.schedule(tag(task), delay, unit);
+                }
+
+                @Override
+                public void dispose() {
+                    w.dispose();
+                }
+
+                @Override
+                public boolean isDisposed() {
+                    return w.isDisposed();
+                }
+            };
+        }
+    }
+
+    /**
+     * "Messages that arrive while its state is being created are handled right after, by the
+     * task that created it."
+     */
+    @Test
+    void messagesSentWhileTheStateIsCreatedAreHandledByTheTaskThatCreatedIt() {
+        TaskTagging scheduler = new TaskTagging();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
+                .state(() -> seen.add("factory in task " + TaskTagging.TASK.get()))
+                .syncHandler((st, m) -> {
+                    seen.add(m + " in task " + TaskTagging.TASK.get());
+                    return m;
+                })
+                .scheduler(scheduler)
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        assertThat(ref.state()).isEqualTo(ComponentState.STARTING);
+        ref.tell("a");
+        ref.tell("b");
+        ref.tell("c");
+
+        scheduler.held.release();
+        advance(1);
+        assertThat(seen).hasSize(4);
+        String task = seen.get(0).replace("factory", "");
+        assertThat(seen).as("each line names the task it ran in")
+                .containsExactly("factory" + task, "a" + task, "b" + task, "c" + task);
+    }
 }
