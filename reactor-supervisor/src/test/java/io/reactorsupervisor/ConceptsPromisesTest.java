@@ -934,4 +934,38 @@ class ConceptsPromisesTest extends VirtualTimeTest {
         assertThat(seen).as("each line names the task it ran in")
                 .containsExactly("factory" + task, "a" + task, "b" + task, "c" + task);
     }
+
+    // ------------------------------------------------------------------ Defaults of policy and strategy
+
+    /**
+     * "{@code PERMANENT} (default) restarts after a crash and after a normal exit", and
+     * "{@code ONE_FOR_ONE} (the default) the crashed child alone."
+     */
+    @Test
+    void byDefaultAChildIsPermanentAndRestartedAlone() {
+        List<String> starts = new CopyOnWriteArrayList<>();
+        java.util.function.Function<String, ComponentSpec<String, String>> child = name -> {
+            AtomicInteger n = new AtomicInteger();
+            return ComponentSpec.<String, String, Object>named(name)
+                    .state(() -> starts.add(name + "#" + n.incrementAndGet()))
+                    .syncHandler((st, m) -> {
+                        if (m.equals("exit")) {
+                            throw new NormalExit();
+                        }
+                        throw new IllegalStateException("boom");
+                    })
+                    .build();
+        };
+        Supervisor root = start(Supervisor.named("root").child(child.apply("a")).child(child.apply("b"))
+                .child(child.apply("c")));
+        assertThat(root.snapshot().strategy()).isEqualTo(SupervisionStrategy.ONE_FOR_ONE);
+
+        root.<String, String>ref("b").tell("exit");
+        advance(1);
+        root.<String, String>ref("b").tell("boom");
+        advance(1);
+
+        assertThat(starts).as("a normal exit and a crash of b").containsExactly("a#1", "b#1", "c#1", "b#2", "b#3");
+        assertThat(root.snapshot().countByState()).containsOnly(Map.entry(ComponentState.RUNNING, 3));
+    }
 }
