@@ -968,4 +968,28 @@ class ConceptsPromisesTest extends VirtualTimeTest {
         assertThat(starts).as("a normal exit and a crash of b").containsExactly("a#1", "b#1", "c#1", "b#2", "b#3");
         assertThat(root.snapshot().countByState()).containsOnly(Map.entry(ComponentState.RUNNING, 3));
     }
+
+    /**
+     * "Every interval (unless a check is under way) a check notes the message in progress ...
+     * One check runs at a time": with a timeout longer than the interval, checks do not overlap.
+     */
+    @Test
+    void oneHealthCheckRunsAtATimeWhenTheTimeoutIsLongerThanTheInterval() {
+        ComponentSpec<String, String> spec = recording("c")
+                .healthCheck(HealthCheck.every(Duration.ofSeconds(1)).withTimeout(Duration.ofSeconds(5))
+                        .withUnhealthyAfter(100))
+                .build();
+        ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+        ref.tell("hang");
+        advance(Duration.ofSeconds(60));
+
+        List<SupervisionEvent.HealthCheckFailed> failed = events(SupervisionEvent.HealthCheckFailed.class);
+        assertThat(failed).as("failed checks in 60 s, each taking its 5 s timeout").hasSizeBetween(9, 12);
+        for (int i = 1; i < failed.size(); i++) {
+            assertThat(Duration.between(failed.get(i - 1).timestamp(), failed.get(i).timestamp()))
+                    .as("between failures %d and %d", i, i + 1).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+        }
+        assertThat(failed).extracting(SupervisionEvent.HealthCheckFailed::consecutiveFailures)
+                .as("counted one at a time").startsWith(1, 2, 3);
+    }
 }
