@@ -992,4 +992,52 @@ class ConceptsPromisesTest extends VirtualTimeTest {
         assertThat(failed).extracting(SupervisionEvent.HealthCheckFailed::consecutiveFailures)
                 .as("counted one at a time").startsWith(1, 2, 3);
     }
+
+    /**
+     * "A sibling that crashes before the group starts joins it; one that crashes while the group
+     * starts waits for it to be over": the group finishes starting, then restarts again for the
+     * new crash, and nobody is stranded.
+     */
+    @Test
+    void aSiblingThatCrashesWhileTheGroupStartsWaitsForTheStartToBeOver() {
+        List<String> starts = new CopyOnWriteArrayList<>();
+        PausableScheduler bScheduler = new PausableScheduler();
+        bScheduler.release();
+        java.util.function.BiFunction<String, reactor.core.scheduler.Scheduler, ComponentSpec<String, String>> child =
+                (name, scheduler) -> {
+                    AtomicInteger n = new AtomicInteger();
+                    ComponentSpec.Builder<String, String, Object> b = ComponentSpec.<String, String, Object>named(name)
+                            .state(() -> starts.add(name + "#" + n.incrementAndGet()))
+                            .handler((st, m) -> m.equals("boom") ? Mono.error(new IllegalStateException(name))
+                                    : Mono.just(name + ":" + m))
+                            .restart(RestartStrategy.delayed(Duration.ofSeconds(1)));
+                    return (scheduler == null ? b : b.scheduler(scheduler)).build();
+                };
+        Supervisor root = start(Supervisor.named("root").strategy(SupervisionStrategy.ONE_FOR_ALL)
+                .child(child.apply("a", null)).child(child.apply("b", bScheduler)).child(child.apply("c", null)));
+        advance(1);
+        assertThat(starts).containsExactly("a#1", "b#1", "c#1");
+
+        root.<String, String>ref("c").tell("boom");
+        advance(1);
+        bScheduler.pause();
+        advance(999); // the group starts: a, then b, whose start is held
+        assertThat(starts).containsExactly("a#1", "b#1", "c#1", "a#2");
+
+        root.<String, String>ref("a").tell("boom"); // a crashes while its group starts
+        advance(1);
+        assertThat(starts).as("the group start goes on").containsExactly("a#1", "b#1", "c#1", "a#2");
+        bScheduler.release();
+        advance(1);
+        assertThat(starts).as("the group finished starting before a's crash restarted it")
+                .startsWith("a#1", "b#1", "c#1", "a#2", "b#2", "c#2");
+        advance(Duration.ofSeconds(5));
+
+        assertThat(starts.subList(6, starts.size())).as("a's crash restarts its group once the start is over")
+                .containsExactly("a#3", "b#3", "c#3");
+        assertThat(root.snapshot().countByState()).containsOnly(Map.entry(ComponentState.RUNNING, 3));
+        for (String name : List.of("a", "b", "c")) {
+            StepVerifier.create(root.<String, String>ref(name).ask("x")).expectNext(name + ":x").verifyComplete();
+        }
+    }
 }
