@@ -1040,4 +1040,23 @@ class ConceptsPromisesTest extends VirtualTimeTest {
             StepVerifier.create(root.<String, String>ref(name).ask("x")).expectNext(name + ":x").verifyComplete();
         }
     }
+
+    /**
+     * "A refused one is published too ({@code MAILBOX_FULL}, or the reason the component does not
+     * take messages)": a message to a stopped component is a {@code COMPONENT_STOPPED} dead letter.
+     */
+    @Test
+    void aMessageRefusedByAStoppedComponentIsPublishedAsADeadLetter() {
+        ComponentSpec<String, String> spec = recording("c").build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        StepVerifier.create(root.stopChild("c", Duration.ofSeconds(1))).verifyComplete();
+        ComponentRef<String, String> ref = root.ref(spec);
+
+        assertThat(ref.tell("refused")).isFalse();
+        StepVerifier.create(ref.ask("refused-ask")).expectError(ComponentUnavailableException.class).verify();
+
+        assertThat(events(SupervisionEvent.DeadLetter.class)).extracting(d -> d.message() + "/" + d.reason())
+                .containsExactly("refused/COMPONENT_STOPPED", "refused-ask/COMPONENT_STOPPED");
+        assertThat(snapshot(root, "c").deadLetters()).isEqualTo(2);
+    }
 }
