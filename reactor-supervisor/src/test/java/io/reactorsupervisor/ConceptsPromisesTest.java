@@ -1059,4 +1059,39 @@ class ConceptsPromisesTest extends VirtualTimeTest {
                 .containsExactly("refused/COMPONENT_STOPPED", "refused-ask/COMPONENT_STOPPED");
         assertThat(snapshot(root, "c").deadLetters()).isEqualTo(2);
     }
+
+    /**
+     * "Whatever the spec, the library's limit, intensity and policy stay in charge": a user's
+     * {@code RetryBackoffSpec} that would retry forever does not restart a temporary or transient
+     * child that should not be, nor one past its supervisor's intensity.
+     */
+    @Test
+    void aUsersRetrySpecLeavesThePolicyAndTheIntensityInCharge() {
+        RestartStrategy forever = RestartStrategy.of(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, Duration.ofMillis(10)));
+        ComponentSpec<String, String> temporary = ComponentTest.memo("temporary").restart(forever)
+                .policy(RestartPolicy.TEMPORARY).build();
+        ComponentSpec<String, String> transientChild = ComponentTest.memo("transient").restart(forever)
+                .policy(RestartPolicy.TRANSIENT).build();
+        ComponentSpec<String, String> permanent = ComponentTest.memo("permanent").restart(forever)
+                .limit(RestartLimit.unlimited()).build();
+        Supervisor root = start(Supervisor.named("root").intensity(RestartLimit.of(1, Duration.ofMinutes(1)))
+                .child(temporary).child(transientChild).child(permanent));
+
+        root.ref(temporary).tell("boom");
+        root.ref(transientChild).tell("exit");
+        advance(1000);
+        assertThat(events(SupervisionEvent.Removed.class, "root/temporary")).as("the temporary child").hasSize(1);
+        assertThat(root.ref(transientChild).state()).as("the transient child after a normal exit")
+                .isEqualTo(ComponentState.STOPPED);
+        assertThat(events(SupervisionEvent.Restarting.class)).isEmpty();
+
+        root.ref(permanent).tell("boom");
+        advance(1000);
+        assertThat(root.ref(permanent).state()).isEqualTo(ComponentState.RUNNING);
+        root.ref(permanent).tell("boom");
+        advance(1000);
+        assertThat(root.ref(permanent).state()).as("past the supervisor's intensity").isEqualTo(ComponentState.FAILED);
+        assertThat(events(SupervisionEvent.Failed.class, "root/permanent").get(0).cause())
+                .isInstanceOf(RestartLimitExceededException.class);
+    }
 }
