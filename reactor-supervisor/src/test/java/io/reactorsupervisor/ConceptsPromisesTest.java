@@ -1094,4 +1094,27 @@ class ConceptsPromisesTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.Failed.class, "root/permanent").get(0).cause())
                 .isInstanceOf(RestartLimitExceededException.class);
     }
+
+    /**
+     * "Restart policy (per child, as OTP's child spec)" applies to a supervisor child too: a
+     * temporary supervisor that escalates is removed from the tree, not restarted, and its name
+     * can be used again.
+     */
+    @Test
+    void aTemporarySupervisorThatEscalatesIsRemovedNotRestarted() {
+        ComponentSpec<String, String> leaf = recording("leaf").limit(RestartLimit.of(0, Duration.ofMinutes(1))).build();
+        Supervisor root = start(Supervisor.named("root")
+                .child(Supervisor.named("mid").escalateOnFailure().policy(RestartPolicy.TEMPORARY).child(leaf))
+                .child(recording("peer").build()));
+        root.<String, String>ref("mid/leaf").tell("boom");
+        advance(1);
+
+        assertThat(events(SupervisionEvent.Escalated.class, "root/mid")).hasSize(1);
+        assertThat(events(SupervisionEvent.Restarted.class, "root/mid")).isEmpty();
+        assertThat(events(SupervisionEvent.Removed.class, "root/mid")).hasSize(1);
+        assertThat(root.snapshot().children()).extracting(ChildSnapshot::name).containsExactly("peer");
+        assertThat(root.<String, String>ref("peer").state()).isEqualTo(ComponentState.RUNNING);
+        StepVerifier.create(root.startChild(Supervisor.named("mid").child(recording("leaf").build()).build()))
+                .verifyComplete();
+    }
 }
