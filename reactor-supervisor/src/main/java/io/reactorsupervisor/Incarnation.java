@@ -171,7 +171,7 @@ final class Incarnation implements Subscription {
     /**
      * Ends this incarnation: its timers stop, its state is closed, its pipeline hears how it
      * ended ({@code signal} null: completed). A state whose {@code close()} throws anything
-     * turns a normal end into a crash. {@code stable}: it ran its strategy's reset-after, and
+     * turns a normal end (a stop, or a {@link NormalExit}) into a crash. {@code stable}: it ran its strategy's reset-after, and
      * says so with {@link ChildCell#STABLE} first, so that the backoff sequence starts over.
      */
     void end(@Nullable Throwable signal, boolean stable) {
@@ -187,7 +187,7 @@ final class Incarnation implements Subscription {
                 ((AutoCloseable) state).close();
             } catch (Throwable t) {
                 Tree.LOG.warn("'{}': closing the state of an ended incarnation failed", cell.path(), t);
-                if (end == null || end instanceof Signals.Signal) {
+                if (end == null || end instanceof Signals.Signal || end instanceof NormalExit) {
                     cell.crashed();
                     cell.tree.publish(new SupervisionEvent.Crashed(cell.path(), Tree.now(), t, null,
                             Directive.RESTART));

@@ -169,7 +169,8 @@ public final class RestartStrategy {
      * value in {@code [d - factor*d, d + factor*d]}, kept within {@code [initial, max]}. For a
      * fixed delay {@code d}, the delay becomes a value in {@code [d, d + factor*d]}: a fixed
      * delay is a minimum (Reactor's {@code fixedDelay} has no jitter, so the library carries
-     * it out as a backoff from {@code d} to {@code d + factor*d} with a multiplier of 1).
+     * it out as a backoff from {@code d} to {@code d + factor*d} with a multiplier of 1, the
+     * factor in whole percent as Reactor takes it).
      *
      * @param factor the jitter factor, between 0.0 (none) and 1.0
      * @return a copy with this jitter
@@ -290,7 +291,7 @@ public final class RestartStrategy {
             case DELAYED:
                 RetryBackoffSpec fixed = jitter == 0.0 ? Retry.fixedDelay(Long.MAX_VALUE, initial)
                         : Retry.backoff(Long.MAX_VALUE, initial)
-                                .maxBackoff(initial.plusNanos((long) (initial.toNanos() * jitter)))
+                                .maxBackoff(initial.plus(initial.multipliedBy((long) (100 * jitter)).dividedBy(100)))
                                 .multiplier(1.0).jitter(1.0);
                 return fixed.scheduler(scheduler()).transientErrors(true);
             case EXPONENTIAL_BACKOFF:
