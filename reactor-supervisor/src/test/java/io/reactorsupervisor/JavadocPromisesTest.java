@@ -1,0 +1,393 @@
+package io.reactorsupervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import reactor.util.retry.Retry;
+
+/**
+ * Promises of the public javadoc that no other test holds to: defaults, boundaries of the
+ * accepted ranges, and durations too long for the tree's clock, refused with a message that
+ * names the parameter, the range and the value.
+ */
+class JavadocPromisesTest {
+
+    private static final Duration ONE = Duration.ofSeconds(1);
+    private static final Duration HUGE = Duration.ofDays(365L * 300);
+    private static final String TOO_LONG = " must be positive and at most 36500 days (100 years), but was " + HUGE;
+
+    private static final StateCodec<AtomicInteger> CODEC = StateCodec.of(
+            n -> Integer.toString(n.get()).getBytes(StandardCharsets.UTF_8),
+            b -> new AtomicInteger(Integer.parseInt(new String(b, StandardCharsets.UTF_8))));
+
+    private static ComponentSpec.Builder<String, String, AtomicInteger> counter(String name) {
+        return ComponentSpec.<String, String, AtomicInteger>named(name).state(AtomicInteger::new)
+                .syncHandler((n, m) -> m + n.incrementAndGet());
+    }
+
+    /** {@link RestartLimit#DEFAULT}: 10 restarts within one minute. */
+    @Test
+    void restartLimitDefaultIsTenRestartsWithinOneMinute() {
+        assertThat(RestartLimit.DEFAULT.maxRestarts()).isEqualTo(10);
+        assertThat(RestartLimit.DEFAULT.within()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(RestartLimit.DEFAULT.isUnlimited()).isFalse();
+    }
+
+    /** {@link RestartLimit#of(int, Duration)}: 0 restarts and a window of 36500 days are accepted. */
+    @Test
+    void restartLimitAcceptsZeroRestartsAndAWindowOfExactlyOneHundredYears() {
+        RestartLimit limit = RestartLimit.of(0, Duration.ofDays(36_500));
+        assertThat(limit.maxRestarts()).isZero();
+        assertThat(limit.within()).isEqualTo(Duration.ofDays(36_500));
+        assertThat(limit.isUnlimited()).isFalse();
+        assertThatThrownBy(() -> RestartLimit.of(1, Duration.ofDays(36_500).plusNanos(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("within must be positive and at most 36500 days (100 years), but was "
+                        + Duration.ofDays(36_500).plusNanos(1));
+    }
+
+    /** {@link RestartLimit#unlimited()} and {@link RestartLimit#isUnlimited()}. */
+    @Test
+    void restartLimitUnlimitedSaysItIsUnlimited() {
+        assertThat(RestartLimit.unlimited().isUnlimited()).isTrue();
+        assertThat(RestartLimit.unlimited()).isSameAs(RestartLimit.unlimited());
+    }
+
+    /** {@link Mailbox#DEFAULT}, {@link Mailbox#unbounded()} and {@link Mailbox#bounded(int)}: their capacities. */
+    @Test
+    void mailboxDefaultHoldsTenThousandMessagesAndUnboundedReportsIntegerMaxValue() {
+        assertThat(Mailbox.DEFAULT.capacity()).isEqualTo(Mailbox.DEFAULT_CAPACITY).isEqualTo(10_000);
+        assertThat(Mailbox.unbounded().capacity()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(Mailbox.bounded(1).capacity()).isEqualTo(1);
+    }
+
+    /** {@link RestartStrategy#exponentialBackoff(Duration, Duration, double)}: an initial delay above 36500 days is refused. */
+    @Test
+    void exponentialBackoffRefusesAnInitialDelayAboveOneHundredYearsNamingTheParameter() {
+        assertThatThrownBy(() -> RestartStrategy.exponentialBackoff(HUGE, HUGE, 2.0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("initial" + TOO_LONG);
+        assertThatThrownBy(() -> RestartStrategy.exponentialBackoff(null, ONE, 2.0))
+                .isInstanceOf(NullPointerException.class).hasMessage("initial");
+    }
+
+    /** {@link RestartStrategy#exponentialBackoff(Duration, Duration, double)}: a multiplier of exactly 1.0 is accepted, without jitter. */
+    @Test
+    void exponentialBackoffAcceptsAMultiplierOfOneAndHasNoJitter() {
+        RestartStrategy flat = RestartStrategy.exponentialBackoff(ONE, ONE, 1.0);
+        assertThat(flat.jitter()).isZero();
+        assertThat(flat.delay(5)).isEqualTo(ONE);
+    }
+
+    /** {@link RestartStrategy#withResetAfter(Duration)}: a reset time above 36500 days is refused. */
+    @Test
+    void withResetAfterRefusesADurationAboveOneHundredYearsNamingTheParameter() {
+        assertThatThrownBy(() -> RestartStrategy.exponentialBackoff(ONE, ONE, 2.0).withResetAfter(HUGE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("resetAfter" + TOO_LONG);
+    }
+
+    /** {@link RestartStrategy#withResetAfter(Duration)}: accepted on a strategy made of a backoff spec. */
+    @Test
+    void withResetAfterAppliesToAStrategyMadeOfABackoffSpec() {
+        RestartStrategy custom = RestartStrategy.of(Retry.backoff(3, ONE).maxBackoff(Duration.ofSeconds(10)));
+        assertThat(custom.withResetAfter(Duration.ofMinutes(1))).isNotEqualTo(custom);
+    }
+
+    /**
+     * {@link RestartStrategy#of(reactor.util.retry.RetryBackoffSpec)}: a spec whose maximum
+     * backoff is above 36500 days (Reactor's default maximum) is refused, naming it.
+     */
+    @Test
+    void ofRefusesABackoffSpecWhoseMaximumBackoffIsAboveOneHundredYears() {
+        assertThatThrownBy(() -> RestartStrategy.of(Retry.backoff(3, ONE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("spec.maxBackoff must be positive and at most 36500 days (100 years), but was ");
+        assertThatThrownBy(() -> RestartStrategy.of(Retry.backoff(3, HUGE).maxBackoff(HUGE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("spec.maxBackoff" + TOO_LONG);
+        assertThatThrownBy(() -> RestartStrategy.of(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("spec");
+    }
+
+    /** {@link RestartStrategy#of(reactor.util.retry.RetryBackoffSpec)}: the spec's jitter is kept. */
+    @Test
+    void ofKeepsTheJitterOfTheSpec() {
+        RestartStrategy custom = RestartStrategy.of(Retry.backoff(3, ONE).maxBackoff(Duration.ofSeconds(10)).jitter(0.3));
+        assertThat(custom.jitter()).isEqualTo(0.3);
+    }
+
+    /** {@link RestartStrategy#withJitter(double)}: refused on a strategy made of a backoff spec. */
+    @Test
+    void withJitterIsRefusedOnAStrategyMadeOfABackoffSpec() {
+        RestartStrategy custom = RestartStrategy.of(Retry.fixedDelay(3, ONE));
+        assertThatThrownBy(() -> custom.withJitter(0.1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("withJitter applies to delayed and exponentialBackoff, not a strategy made of a "
+                        + "RetryBackoffSpec (set its jitter)");
+    }
+
+    /** {@link RestartStrategy#jitter()}: 0.0 when none was set; a {@code withX} copy leaves the original as it was. */
+    @Test
+    void jitterIsZeroWhenNoneWasSetAndWithJitterLeavesTheOriginalUnchanged() {
+        RestartStrategy delayed = RestartStrategy.delayed(ONE);
+        RestartStrategy jittered = delayed.withJitter(0.5);
+        assertThat(delayed.jitter()).isZero();
+        assertThat(jittered.jitter()).isEqualTo(0.5);
+        assertThat(RestartStrategy.immediate().jitter()).isZero();
+        assertThat(RestartStrategy.delayed(ONE).withJitter(0.0).jitter()).isZero();
+        assertThat(RestartStrategy.delayed(ONE).withJitter(1.0).jitter()).isEqualTo(1.0);
+    }
+
+    /** {@link RestartStrategy#delay(long)}: zero for immediate, the delay itself for a fixed delay, whatever the attempt. */
+    @Test
+    void delayIsZeroForImmediateAndTheFixedDelayForDelayedWhateverTheAttempt() {
+        assertThat(RestartStrategy.immediate().delay(0)).isEqualTo(Duration.ZERO);
+        assertThat(RestartStrategy.immediate().delay(Long.MAX_VALUE)).isEqualTo(Duration.ZERO);
+        assertThat(RestartStrategy.delayed(ONE).delay(Long.MAX_VALUE)).isEqualTo(ONE);
+        assertThat(RestartStrategy.exponentialBackoff(ONE, Duration.ofDays(36_500), 2.0).delay(Long.MAX_VALUE))
+                .isEqualTo(Duration.ofDays(36_500));
+    }
+
+    /** {@link HealthCheck#every(Duration)}: the timeout equals the interval and 3 failures in a row restart. */
+    @Test
+    void healthCheckEveryDefaultsItsTimeoutToTheIntervalAndItsThresholdToThree() {
+        HealthCheck check = HealthCheck.every(Duration.ofSeconds(10));
+        assertThat(check.interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(check.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(check.unhealthyAfter()).isEqualTo(HealthCheck.DEFAULT_UNHEALTHY_AFTER).isEqualTo(3);
+    }
+
+    /** {@link HealthCheck#every(Duration)}: exactly {@link HealthCheck#MIN_INTERVAL} is accepted, above 36500 days is refused. */
+    @Test
+    void healthCheckEveryAcceptsTheMinimumIntervalAndRefusesOneAboveOneHundredYears() {
+        assertThat(HealthCheck.every(HealthCheck.MIN_INTERVAL).interval()).isEqualTo(Duration.ofMillis(10));
+        assertThatThrownBy(() -> HealthCheck.every(HUGE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("interval must be at least PT0.01S and at most 36500 days (100 years), but was " + HUGE);
+    }
+
+    /** {@link HealthCheck#withTimeout(Duration)} and {@link HealthCheck#withUnhealthyAfter(int)} return copies. */
+    @Test
+    void healthCheckWithMethodsReturnCopiesAndLeaveTheOriginalUnchanged() {
+        HealthCheck check = HealthCheck.every(Duration.ofSeconds(10));
+        HealthCheck changed = check.withTimeout(ONE).withUnhealthyAfter(1);
+        assertThat(changed.timeout()).isEqualTo(ONE);
+        assertThat(changed.unhealthyAfter()).isEqualTo(1);
+        assertThat(changed.interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(check.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(check.unhealthyAfter()).isEqualTo(3);
+    }
+
+    /** {@link CheckpointRule#every(Duration)} and {@link CheckpointRule#orEvery(Duration)}: above 36500 days is refused. */
+    @Test
+    void checkpointRuleRefusesAnIntervalAboveOneHundredYearsNamingTheParameter() {
+        assertThatThrownBy(() -> CheckpointRule.every(HUGE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("interval" + TOO_LONG);
+        assertThatThrownBy(() -> CheckpointRule.everyMessages(5).orEvery(HUGE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("interval" + TOO_LONG);
+        assertThatThrownBy(() -> CheckpointRule.every(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("interval must be positive and at most 36500 days (100 years), but was PT-1S");
+    }
+
+    /** {@link CheckpointRule#orEveryMessages(int)}: below 1 is refused. */
+    @Test
+    void checkpointRuleOrEveryMessagesRefusesZero() {
+        assertThatThrownBy(() -> CheckpointRule.every(ONE).orEveryMessages(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("messages must be >= 1, but was 0");
+    }
+
+    /** {@link CheckpointRule#messages()} and {@link CheckpointRule#interval()}: 0 and null when the other one alone counts. */
+    @Test
+    void checkpointRuleReportsZeroMessagesOrANullIntervalForWhatItDoesNotCount() {
+        assertThat(CheckpointRule.EVERY_MESSAGE.messages()).isEqualTo(1);
+        assertThat(CheckpointRule.EVERY_MESSAGE.interval()).isNull();
+        assertThat(CheckpointRule.everyMessages(7).interval()).isNull();
+        assertThat(CheckpointRule.every(ONE).messages()).isZero();
+        assertThat(CheckpointRule.every(ONE).interval()).isEqualTo(ONE);
+        CheckpointRule both = CheckpointRule.every(ONE).orEveryMessages(4);
+        assertThat(both.messages()).isEqualTo(4);
+        assertThat(both.interval()).isEqualTo(ONE);
+    }
+
+    /** {@link Persistence#of(StateStore, StateCodec)}: every message, discarded after 3 crashes, no key prefix. */
+    @Test
+    void persistenceOfDefaultsToEveryMessageThreeCrashesAndNoKeyPrefix() {
+        StateStore store = StateStore.inMemory();
+        Persistence<AtomicInteger> p = Persistence.of(store, CODEC);
+        assertThat(p.rule()).isEqualTo(CheckpointRule.EVERY_MESSAGE);
+        assertThat(p.discardAfter()).isEqualTo(Persistence.DEFAULT_DISCARD_AFTER).isEqualTo(3);
+        assertThat(p.keyPrefix()).isEmpty();
+        assertThat(p.store()).isSameAs(store);
+        assertThat(p.codec()).isSameAs(CODEC);
+        assertThatThrownBy(() -> Persistence.of(store, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("codec");
+    }
+
+    /** {@link Persistence#discardAfter(int)}: 1 and 1000 are accepted, 1001 is refused. */
+    @Test
+    void persistenceDiscardAfterAcceptsOneToOneThousandAndRefusesAbove() {
+        Persistence<AtomicInteger> p = Persistence.of(StateStore.inMemory(), CODEC);
+        assertThat(p.discardAfter(1).discardAfter()).isEqualTo(1);
+        assertThat(p.discardAfter(1000).discardAfter()).isEqualTo(1000);
+        assertThat(p.discardAfter()).isEqualTo(3);
+        assertThatThrownBy(() -> p.discardAfter(1001)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("discardAfter must be between 1 and 1000, but was 1001");
+    }
+
+    /** {@link Persistence#keyPrefix(String)}: 200 characters are accepted and the prefix is put before the path. */
+    @Test
+    void persistenceKeyPrefixAcceptsTwoHundredCharactersAndIsPutBeforeThePath() {
+        Persistence<AtomicInteger> p = Persistence.of(StateStore.inMemory(), CODEC);
+        String prefix = "x".repeat(200);
+        assertThat(p.keyPrefix(prefix).keyPrefix()).isEqualTo(prefix);
+        assertThat(p.keyPrefix("app:").key("root/c")).isEqualTo("app:root/c");
+        assertThatThrownBy(() -> p.keyPrefix(null)).isInstanceOf(NullPointerException.class).hasMessage("prefix");
+    }
+
+    /** {@link ComponentSpec.Builder}: the defaults its methods' javadoc names. */
+    @Test
+    void componentSpecBuilderDefaultsAreTheOnesItsJavadocNames() {
+        ComponentSpec<String, String> spec = counter("c").build();
+        assertThat(spec.restartStrategy()).isEqualTo(RestartStrategy.immediate());
+        assertThat(spec.restartLimit()).isEqualTo(RestartLimit.DEFAULT);
+        assertThat(spec.restartPolicy()).isEqualTo(RestartPolicy.PERMANENT);
+        assertThat(spec.mailbox()).isEqualTo(Mailbox.DEFAULT);
+        assertThat(spec.redeliveries()).isZero();
+        assertThat(spec.healthCheck()).isNull();
+        assertThat(spec.processingTimeout()).isNull();
+        assertThat(spec.processingTimeoutDirective()).isEqualTo(Directive.RESTART);
+        assertThat(spec.readinessThreshold()).isEqualTo(ComponentSpec.Builder.DEFAULT_READINESS_THRESHOLD)
+                .isEqualTo(0.8);
+        assertThat(spec.persistence()).isNull();
+        assertThat(spec.directiveFor(new IllegalStateException())).isEqualTo(Directive.RESTART);
+        assertThat(spec.name()).isEqualTo("c");
+    }
+
+    /** {@link ComponentSpec.Builder#processingTimeout(Duration)}: the message that passes it restarts the component. */
+    @Test
+    void processingTimeoutWithoutADirectiveRestarts() {
+        ComponentSpec<String, String> spec = counter("c").processingTimeout(Duration.ofSeconds(2), Directive.STOP)
+                .processingTimeout(ONE).build();
+        assertThat(spec.processingTimeout()).isEqualTo(ONE);
+        assertThat(spec.processingTimeoutDirective()).isEqualTo(Directive.RESTART);
+        assertThat(counter("c").processingTimeout(Duration.ofDays(36_500)).build().processingTimeout())
+                .isEqualTo(Duration.ofDays(36_500));
+        assertThatThrownBy(() -> counter("c").processingTimeout(ONE, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("directive");
+    }
+
+    /** {@link ComponentSpec#directiveFor(Throwable)}: the first matching rule in declaration order, subclasses included. */
+    @Test
+    void directiveForAppliesTheFirstMatchingRuleToSubclassesToo() {
+        ComponentSpec<String, String> spec = counter("c")
+                .onFailure(IllegalArgumentException.class, Directive.RESUME)
+                .onFailure(RuntimeException.class, Directive.STOP)
+                .build();
+        assertThat(spec.directiveFor(new NumberFormatException())).isEqualTo(Directive.RESUME);
+        assertThat(spec.directiveFor(new IllegalStateException())).isEqualTo(Directive.STOP);
+        assertThat(spec.directiveFor(new Exception())).isEqualTo(Directive.RESTART);
+        assertThatThrownBy(() -> spec.directiveFor(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("failure");
+    }
+
+    /** {@link ComponentSpec#toBuilder()}: the copy keeps everything of the spec, its persistence included. */
+    @Test
+    void toBuilderKeepsThePersistenceOfTheSpec() {
+        Persistence<AtomicInteger> persistence = Persistence.of(StateStore.inMemory(), CODEC).discardAfter(5);
+        ComponentSpec<String, String> original = counter("c").persistent(persistence).build();
+        ComponentSpec<String, String> copy = original.toBuilder().mailbox(Mailbox.bounded(5)).build();
+        assertThat(copy.persistence()).isSameAs(persistence);
+    }
+
+    /** {@link SupervisorSpec.Builder}: the defaults its methods' javadoc names. */
+    @Test
+    void supervisorSpecBuilderDefaultsAreTheOnesItsJavadocNames() {
+        SupervisorSpec spec = Supervisor.named("root").build();
+        assertThat(spec.name()).isEqualTo("root");
+        assertThat(spec.strategy()).isEqualTo(SupervisionStrategy.ONE_FOR_ONE);
+        assertThat(spec.intensity()).isEqualTo(RestartLimit.DEFAULT);
+        assertThat(spec.escalates()).isFalse();
+        assertThat(spec.maxChildren()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(spec.children()).isEmpty();
+        assertThat(spec.entities()).isNull();
+        assertThat(spec.restartPolicy()).isEqualTo(RestartPolicy.PERMANENT);
+        assertThat(Supervisor.named("root").escalateOnFailure().build().escalates()).isTrue();
+    }
+
+    /** {@link SupervisorSpec#children()}: in the order they were added; {@link SupervisorSpec#entities()} names a set. */
+    @Test
+    void supervisorSpecKeepsItsChildrenInTheOrderAddedAndNamesItsSet() {
+        ComponentSpec<String, String> a = counter("a").build();
+        ComponentSpec<String, String> b = counter("b").build();
+        SupervisorSpec spec = Supervisor.named("root").child(b).child(a).child(Supervisor.named("sub")).build();
+        assertThat(spec.children()).extracting(ChildSpec::name).containsExactly("b", "a", "sub");
+        EntitiesSpec<String, String, String> set = EntitiesSpec.named("orders", String.class, a).build();
+        SupervisorSpec withSet = Supervisor.named("root").entities(set).build();
+        assertThat(withSet.children()).hasSize(1);
+        SupervisorSpec setSupervisor = (SupervisorSpec) withSet.children().get(0);
+        assertThat(setSupervisor.entities()).isSameAs(set);
+        assertThat(setSupervisor.children()).isEmpty();
+    }
+
+    /** {@link SupervisorSpec.Builder#maxChildren(int)}: exactly the number of children already added is accepted. */
+    @Test
+    void maxChildrenEqualToTheChildrenAlreadyAddedIsAccepted() {
+        SupervisorSpec spec = Supervisor.named("root").child(counter("a").build()).child(counter("b").build())
+                .maxChildren(2).build();
+        assertThat(spec.maxChildren()).isEqualTo(2);
+    }
+
+    /** {@link EntitiesSpec.Builder}: the defaults its methods' javadoc names. */
+    @Test
+    void entitiesSpecBuilderDefaultsAreTheOnesItsJavadocNames() {
+        ComponentSpec<String, String> template = counter("t").build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, template).build();
+        assertThat(spec.name()).isEqualTo("orders");
+        assertThat(spec.keyType()).isEqualTo(String.class);
+        assertThat(spec.template()).isSameAs(template);
+        assertThat(spec.idleTimeout()).isNull();
+        assertThat(spec.maxActive()).isEqualTo(EntitiesSpec.UNBOUNDED);
+        assertThat(spec.maxWaiting()).isEqualTo(EntitiesSpec.UNBOUNDED);
+        assertThat(spec.passivationTimeout()).isEqualTo(EntitiesSpec.DEFAULT_PASSIVATION_TIMEOUT);
+        assertThat(spec.intensity()).isEqualTo(RestartLimit.DEFAULT);
+    }
+
+    /** {@link EntitiesSpec.Builder#idleTimeout(Duration)}: 1 ms is accepted, above 36500 days is refused. */
+    @Test
+    void idleTimeoutAcceptsOneMillisecondAndRefusesAboveOneHundredYears() {
+        ComponentSpec<String, String> template = counter("t").build();
+        assertThat(EntitiesSpec.named("orders", String.class, template).idleTimeout(Duration.ofMillis(1)).build()
+                .idleTimeout()).isEqualTo(Duration.ofMillis(1));
+        assertThatThrownBy(() -> EntitiesSpec.named("orders", String.class, template).idleTimeout(HUGE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idleTimeout must be at least PT0.001S and at most 36500 days (100 years), but was " + HUGE);
+    }
+
+    /** {@link EntitiesSpec#named(String, Class, ComponentSpec)}: a null argument is refused, naming it. */
+    @Test
+    void entitiesSpecNamedRefusesNullArgumentsNamingThem() {
+        ComponentSpec<String, String> template = counter("t").build();
+        assertThatThrownBy(() -> EntitiesSpec.named("orders", null, template))
+                .isInstanceOf(NullPointerException.class).hasMessage("keyType");
+        assertThatThrownBy(() -> EntitiesSpec.named("orders", String.class, null))
+                .isInstanceOf(NullPointerException.class).hasMessage("template");
+        assertThatThrownBy(() -> EntitiesSpec.named(null, String.class, template))
+                .isInstanceOf(NullPointerException.class).hasMessage("name");
+        assertThatThrownBy(() -> EntitiesSpec.named("a/b", String.class, template))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("name must be non-blank and must not contain '/', but was 'a/b'");
+    }
+
+    /** {@link Supervisor#entities(EntitiesSpec)}: a null spec is refused, naming it. */
+    @Test
+    void supervisorEntitiesRefusesANullSpec() {
+        Supervisor root = Supervisor.named("root").start();
+        try {
+            assertThatThrownBy(() -> root.entities(null)).isInstanceOf(NullPointerException.class).hasMessage("spec");
+        } finally {
+            root.shutdown(ONE).block(Duration.ofSeconds(10));
+        }
+    }
+}
