@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
@@ -15,7 +22,7 @@ import reactor.util.retry.Retry;
  * accepted ranges, and durations too long for the tree's clock, refused with a message that
  * names the parameter, the range and the value.
  */
-class JavadocPromisesTest {
+class JavadocPromisesTest extends VirtualTimeTest {
 
     private static final Duration ONE = Duration.ofSeconds(1);
     private static final Duration HUGE = Duration.ofDays(365L * 300);
@@ -383,11 +390,162 @@ class JavadocPromisesTest {
     /** {@link Supervisor#entities(EntitiesSpec)}: a null spec is refused, naming it. */
     @Test
     void supervisorEntitiesRefusesANullSpec() {
-        Supervisor root = Supervisor.named("root").start();
-        try {
-            assertThatThrownBy(() -> root.entities(null)).isInstanceOf(NullPointerException.class).hasMessage("spec");
-        } finally {
-            root.shutdown(ONE).block(Duration.ofSeconds(10));
+        Supervisor root = start(Supervisor.named("root"));
+        assertThatThrownBy(() -> root.entities(null)).isInstanceOf(NullPointerException.class).hasMessage("spec");
+    }
+
+    /**
+     * {@link ComponentStats#restartsInWindow()}: 0 for an unlimited limit, while
+     * {@link ComponentStats#restarts()} counts; {@link ComponentStats#mailboxCapacity()}:
+     * {@link Integer#MAX_VALUE} when unbounded.
+     */
+    @Test
+    void statsOfAnUnlimitedComponentReportNoRestartsInWindowAndAnUnboundedCapacity() {
+        ComponentSpec<String, String> spec = ComponentTest.memo("c").limit(RestartLimit.unlimited())
+                .mailbox(Mailbox.unbounded()).build();
+        Supervisor root = start(Supervisor.named("root").intensity(RestartLimit.unlimited()).child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        ref.tell("boom 1");
+        advance(1);
+        ref.tell("boom 2");
+        advance(1);
+        ComponentStats stats = ref.stats();
+        assertThat(stats.restarts()).isEqualTo(2);
+        assertThat(stats.crashes()).isEqualTo(2);
+        assertThat(stats.restartsInWindow()).isZero();
+        assertThat(stats.mailboxCapacity()).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link GuardReports#stateChanged(ComponentRef, String, String, String)}: a tree's ref is
+     * reported (event, snapshot, stats) and true returned; any other ref returns false.
+     */
+    @Test
+    void guardReportsPublishTheChangeForATreesRefAndReturnFalseForAnyOtherRef() {
+        ComponentSpec<String, String> spec = ComponentTest.memo("c").build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        advance(1);
+        ComponentRef<String, String> ref = root.ref(spec);
+
+        assertThat(GuardReports.stateChanged(ref, "billing", "CLOSED", "OPEN")).isTrue();
+        advance(1);
+
+        assertThat(events(SupervisionEvent.CircuitStateChanged.class, "root/c"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.breaker()).isEqualTo("billing");
+                    assertThat(e.fromState()).isEqualTo("CLOSED");
+                    assertThat(e.toState()).isEqualTo("OPEN");
+                });
+        assertThat(((ComponentSnapshot) root.snapshot().child("c")).circuitBreakers()).containsExactly(
+                Map.entry("billing", "OPEN"));
+        assertThat(ref.stats().circuitBreakers()).containsExactly(Map.entry("billing", "OPEN"));
+
+        ComponentRef<String, String> wrapper = new ForwardingRef<>(ref);
+        assertThat(GuardReports.stateChanged(wrapper, "other", "CLOSED", "OPEN")).isFalse();
+        advance(1);
+        assertThat(events(SupervisionEvent.CircuitStateChanged.class)).hasSize(1);
+    }
+
+    /** {@link ComponentState#isTerminal()}: true for STOPPED and FAILED only. */
+    @Test
+    void onlyStoppedAndFailedAreTerminal() {
+        assertThat(EnumSet.allOf(ComponentState.class).stream().filter(ComponentState::isTerminal))
+                .containsExactlyInAnyOrder(ComponentState.STOPPED, ComponentState.FAILED);
+    }
+
+    /**
+     * The canonical constructors of {@link SupervisorSnapshot}, {@link ComponentSnapshot},
+     * {@link EntitiesSnapshot} and {@link Readiness} copy their collections: a snapshot never changes.
+     */
+    @Test
+    void snapshotsCopyTheirCollectionsSoThatTheyNeverChange() {
+        Map<String, String> breakers = new HashMap<>(Map.of("b", "OPEN"));
+        ComponentSnapshot c = new ComponentSnapshot("c", "root/c", ComponentState.RUNNING, 0, Duration.ZERO, 0, 0, 0,
+                breakers, true, null);
+        List<ChildSnapshot> children = new ArrayList<>(List.of(c));
+        SupervisorSnapshot root = new SupervisorSnapshot("root", "root", SupervisionStrategy.ONE_FOR_ONE,
+                ComponentState.RUNNING, 0, Duration.ZERO, children);
+        Map<String, String> notReady = new LinkedHashMap<>(Map.of("root/c", "FAILED"));
+        Readiness readiness = new Readiness(false, notReady);
+        EntitiesSnapshot set = new EntitiesSnapshot("s", "root/s", ComponentState.RUNNING, 0, Duration.ZERO, 1, 0, 0,
+                0, EntitiesSpec.UNBOUNDED, 1, 0, notReady, 1);
+
+        breakers.clear();
+        children.clear();
+        notReady.clear();
+
+        assertThat(c.circuitBreakers()).containsExactly(Map.entry("b", "OPEN"));
+        assertThat(root.children()).containsExactly(c);
+        assertThat(readiness.notReady()).containsExactly(Map.entry("root/c", "FAILED"));
+        assertThat(set.notReady()).containsExactly(Map.entry("root/c", "FAILED"));
+        assertThatThrownBy(() -> root.children().add(c)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> readiness.notReady().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** {@link EntitiesSnapshot}'s shorter constructor: every active keyed component is ready. */
+    @Test
+    void anEntitiesSnapshotWithoutNotReadyKeysListsNone() {
+        EntitiesSnapshot set = new EntitiesSnapshot("s", "root/s", ComponentState.RUNNING, 0, Duration.ZERO, 3, 0, 0,
+                0, 10, 3, 0);
+        assertThat(set.notReady()).isEmpty();
+        assertThat(set.notReadyKeys()).isZero();
+        assertThat(set.kind()).isEqualTo("entities");
+    }
+
+    /** {@link SupervisorSnapshot#countByState()}: states without children are absent. */
+    @Test
+    void countByStateLeavesOutStatesWithoutChildren() {
+        ComponentSnapshot running = new ComponentSnapshot("a", "root/a", ComponentState.RUNNING, 0, Duration.ZERO, 0,
+                0, 0, Map.of(), true, null);
+        ComponentSnapshot failed = new ComponentSnapshot("b", "root/b", ComponentState.FAILED, 0, Duration.ZERO, 0,
+                0, 0, Map.of(), false, Directive.ESCALATE);
+        SupervisorSnapshot root = new SupervisorSnapshot("root", "root", SupervisionStrategy.ONE_FOR_ONE,
+                ComponentState.RUNNING, 0, Duration.ZERO, List.of(running, failed, running));
+        assertThat(root.countByState()).containsOnly(Map.entry(ComponentState.RUNNING, 2),
+                Map.entry(ComponentState.FAILED, 1));
+        assertThatThrownBy(() -> root.child("nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no child 'nope' under 'root'");
+        assertThatThrownBy(() -> root.child("a/b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no child 'a/b' under 'root'");
+    }
+
+    /** A ref that forwards to another, as an application's wrapper does. */
+    private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
+        private final ComponentRef<M, R> delegate;
+
+        ForwardingRef(ComponentRef<M, R> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public String path() {
+            return delegate.path();
+        }
+
+        @Override
+        public boolean tell(M message) {
+            return delegate.tell(message);
+        }
+
+        @Override
+        public Mono<R> ask(M message) {
+            return delegate.ask(message);
+        }
+
+        @Override
+        public ComponentState state() {
+            return delegate.state();
+        }
+
+        @Override
+        public int mailboxDepth() {
+            return delegate.mailboxDepth();
         }
     }
 }
