@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 import reactor.util.retry.Retry;
 
 /**
@@ -508,6 +509,76 @@ class JavadocPromisesTest extends VirtualTimeTest {
                 .hasMessage("no child 'nope' under 'root'");
         assertThatThrownBy(() -> root.child("a/b")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("no child 'a/b' under 'root'");
+    }
+
+    /** {@link ComponentRef#ask(Object)}: the message is sent when the Mono is subscribed, once per subscription. */
+    @Test
+    void askSendsItsMessageOnlyWhenSubscribedAndOncePerSubscription() {
+        ComponentSpec<String, String> spec = counter("c").build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        Mono<String> ask = ref.ask("a");
+        advance(1);
+        assertThat(ref.stats().handled()).isZero();
+
+        StepVerifier.create(ask).expectNext("a1").verifyComplete();
+        StepVerifier.create(ask).expectNext("a2").verifyComplete();
+        assertThat(ref.stats().handled()).isEqualTo(2);
+    }
+
+    /**
+     * {@link Supervisor#ref(ComponentSpec)}: a direct child is found before a match deeper in the
+     * subtree, even one started earlier.
+     */
+    @Test
+    void refOfASpecPrefersADirectChildToAnEarlierMatchInTheSubtree() {
+        ComponentSpec<String, String> shared = counter("c").build();
+        Supervisor root = start(Supervisor.named("root").child(Supervisor.named("sub").child(shared)).child(shared));
+        assertThat(root.ref(shared).path()).isEqualTo("root/c");
+        assertThat(root.supervisor("sub").ref(shared).path()).isEqualTo("root/sub/c");
+    }
+
+    /**
+     * {@link Supervisor#entities(EntitiesSpec)}: a direct child is found before a match deeper in
+     * the subtree, even one started earlier.
+     */
+    @Test
+    void entitiesOfASpecPrefersADirectChildToAnEarlierMatchInTheSubtree() {
+        EntitiesSpec<String, String, String> orders = EntitiesSpec.named("orders", String.class, counter("t").build())
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(Supervisor.named("sub").entities(orders))
+                .entities(orders));
+        assertThat(root.entities(orders).path()).isEqualTo("root/orders");
+        assertThat(root.supervisor("sub").entities(orders).path()).isEqualTo("root/sub/orders");
+    }
+
+    /** {@link Supervisor#stopChild(String, Duration)}: a child that has stopped already completes at once and stays STOPPED. */
+    @Test
+    void stopChildOfAChildStoppedAlreadyCompletesAndItStaysInTheTree() {
+        ComponentSpec<String, String> spec = counter("c").build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        StepVerifier.create(root.stopChild("c", ONE)).verifyComplete();
+        StepVerifier.create(root.stopChild("c", ONE)).verifyComplete();
+        assertThat(root.ref(spec).state()).isEqualTo(ComponentState.STOPPED);
+        assertThat(root.snapshot().child("c").state()).isEqualTo(ComponentState.STOPPED);
+        StepVerifier.create(root.removeChild("c", ONE)).verifyComplete();
+        assertThat(root.snapshot().children()).isEmpty();
+        assertThatThrownBy(() -> root.restartChild("c")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("supervisor 'root' has no child named 'c'");
+    }
+
+    /** {@link Supervisor#events()}: the stream completes when the tree has terminated. */
+    @Test
+    void theEventStreamCompletesWhenTheTreeHasTerminated() {
+        Supervisor root = start(Supervisor.named("root").child(counter("c").build()));
+        List<SupervisionEvent> seen = new ArrayList<>();
+        boolean[] completed = {false};
+        root.events().subscribe(seen::add, e -> { }, () -> completed[0] = true);
+        root.shutdown(ONE).subscribe();
+        advance(Duration.ofSeconds(2));
+        assertThat(completed[0]).isTrue();
+        assertThat(seen).extracting(SupervisionEvent::path).contains("root/c");
+        StepVerifier.create(root.termination()).verifyComplete();
     }
 
     /** A ref that forwards to another, as an application's wrapper does. */
