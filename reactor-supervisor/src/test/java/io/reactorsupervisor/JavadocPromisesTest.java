@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
 /**
@@ -579,6 +581,91 @@ class JavadocPromisesTest extends VirtualTimeTest {
         assertThat(completed[0]).isTrue();
         assertThat(seen).extracting(SupervisionEvent::path).contains("root/c");
         StepVerifier.create(root.termination()).verifyComplete();
+    }
+
+    /**
+     * {@link Supervisor#observe(MessageObserver)}: a tree has at most one observer, whichever of
+     * its supervisors attaches it; once disposed, another one can be attached.
+     */
+    @Test
+    void aTreeHasOneObserverWhicheverSupervisorAttachesItUntilItIsDisposed() {
+        ComponentSpec<String, String> spec = counter("c").build();
+        Supervisor root = start(Supervisor.named("root").child(Supervisor.named("sub").child(spec)));
+        List<String> seen = new ArrayList<>();
+        Disposable first = root.observe(new Handled(seen, "first"));
+        assertThatThrownBy(() -> root.supervisor("sub").observe(new Handled(seen, "second")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the tree of 'root/sub' already has an observer");
+        first.dispose();
+        root.supervisor("sub").observe(new Handled(seen, "second"));
+        root.ref(spec).tell("m");
+        advance(1);
+        assertThat(seen).containsExactly("second root/sub/c");
+    }
+
+    /**
+     * {@link Supervisor#shutdown(Duration)} on a nested supervisor stops that subtree as its
+     * parent's stopChild does: it stays in the tree, STOPPED, and the rest of the tree runs on.
+     */
+    @Test
+    void shutdownOfANestedSupervisorStopsOnlyItsSubtreeWhichStaysInTheTree() {
+        ComponentSpec<String, String> inner = counter("inner").build();
+        ComponentSpec<String, String> outer = counter("outer").build();
+        Supervisor root = start(Supervisor.named("root").child(Supervisor.named("sub").child(inner)).child(outer));
+        StepVerifier.create(root.supervisor("sub").shutdown(ONE)).verifyComplete();
+        assertThat(root.snapshot().child("sub").state()).isEqualTo(ComponentState.STOPPED);
+        assertThat(root.ref(inner).state()).isEqualTo(ComponentState.STOPPED);
+        assertThat(root.ref(inner).tell("late")).isFalse();
+        StepVerifier.create(root.ref(outer).ask("x")).expectNext("x1").verifyComplete();
+        StepVerifier.create(root.restartChild("sub")).verifyComplete();
+        StepVerifier.create(root.ref(inner).ask("y")).expectNext("y1").verifyComplete();
+    }
+
+    /**
+     * {@link Entities#passivate(Object)} and {@link Entities#snapshot(Object)}: a null key and a
+     * key of another type are refused as {@link Entities#ref(Object)} refuses them.
+     */
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void passivateAndSnapshotOfAKeyRefuseANullKeyAndAKeyOfAnotherType() {
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, counter("t").build())
+                .build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, String> orders = root.entities(spec);
+        Entities raw = orders;
+        assertThatThrownBy(() -> orders.passivate(null)).isInstanceOf(NullPointerException.class).hasMessage("key");
+        assertThatThrownBy(() -> orders.snapshot((String) null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("key");
+        String wrongType = "key must be a java.lang.String for entities 'orders', but was a java.lang.Integer";
+        assertThatThrownBy(() -> raw.passivate(42)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(wrongType);
+        assertThatThrownBy(() -> raw.snapshot((Object) 42)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(wrongType);
+        assertThatThrownBy(() -> orders.passivate("a/b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> orders.snapshot("x".repeat(EntitiesSpec.MAX_KEY_LENGTH + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(orders.ref("x".repeat(EntitiesSpec.MAX_KEY_LENGTH)).path()).endsWith("x".repeat(256));
+    }
+
+    /** Records the handlings it sees, under its name. */
+    private record Handled(List<String> seen, String name) implements MessageObserver {
+        @Override
+        public Observation askSent(ComponentRef<?, ?> component, Object message, ContextView context) {
+            return new Ended(context);
+        }
+
+        @Override
+        public Observation handlingStarted(ComponentRef<?, ?> component, Object message, ContextView context) {
+            seen.add(name + " " + component.path());
+            return new Ended(context);
+        }
+    }
+
+    /** An observation that adds nothing. */
+    private record Ended(ContextView context) implements MessageObserver.Observation {
+        @Override
+        public void ended(Throwable error) {
+        }
     }
 
     /** A ref that forwards to another, as an application's wrapper does. */
