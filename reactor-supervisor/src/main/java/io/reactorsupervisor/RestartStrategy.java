@@ -190,7 +190,9 @@ public final class RestartStrategy {
 
     /**
      * Start the backoff sequence over once an incarnation has run this long without
-     * crashing. Without this option the sequence starts over after {@code max}.
+     * crashing. Without this option the sequence starts over after {@code max}. On a strategy
+     * made {@link #of(RetryBackoffSpec) of a spec}, the spec is carried out with
+     * {@code transientErrors(true)}: its maximum attempts count the restarts in a row.
      *
      * @param resetAfter how long an incarnation must run to reset the sequence, positive, at
      *     most 36500 days
@@ -297,7 +299,10 @@ public final class RestartStrategy {
                 return Retry.backoff(Long.MAX_VALUE, initial).maxBackoff(max).multiplier(multiplier).jitter(jitter)
                         .scheduler(scheduler()).transientErrors(true);
             default:
-                return Objects.requireNonNull(custom);
+                RetryBackoffSpec own = Objects.requireNonNull(custom);
+                // a reset time starts the sequence over through the incarnation's stable signal, which
+                // only a spec that counts retries in a row heeds
+                return resetAfter != null && !own.isTransientErrors ? own.transientErrors(true) : own;
         }
     }
 

@@ -668,6 +668,66 @@ class JavadocPromisesTest extends VirtualTimeTest {
         }
     }
 
+    private ComponentRef<String, String> crashing(RestartStrategy strategy) {
+        ComponentSpec<String, String> spec = ComponentTest.memo("c").restart(strategy).limit(RestartLimit.unlimited())
+                .build();
+        return start(Supervisor.named("root").intensity(RestartLimit.unlimited()).child(spec)).ref(spec);
+    }
+
+    /** {@link RestartStrategy#of(reactor.util.retry.RetryBackoffSpec)}: retries exhausted make the child give up. */
+    @Test
+    void aUsersSpecWhoseRetriesAreExhaustedMakesTheChildGiveUp() {
+        ComponentRef<String, String> ref = crashing(RestartStrategy.of(Retry.fixedDelay(2, ONE)));
+        assertThat(crashAndMeasureRestart(ref, "boom 1")).isEqualTo(1000);
+        assertThat(crashAndMeasureRestart(ref, "boom 2")).isEqualTo(1000);
+        ref.tell("boom 3");
+        advance(1);
+        assertThat(ref.state()).isEqualTo(ComponentState.FAILED);
+        assertThat(events(SupervisionEvent.Failed.class, "root/c")).hasSize(1);
+    }
+
+    /**
+     * {@link RestartStrategy#of(reactor.util.retry.RetryBackoffSpec)}: with
+     * {@code transientErrors(true)} the sequence starts over once an incarnation has run for the
+     * spec's maximum backoff.
+     */
+    @Test
+    void aUsersTransientSpecStartsItsSequenceOverAfterItsMaximumBackoffWithoutACrash() {
+        ComponentRef<String, String> ref = crashing(RestartStrategy.of(Retry.backoff(Long.MAX_VALUE, ONE)
+                .maxBackoff(Duration.ofSeconds(4)).jitter(0.0).transientErrors(true)));
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(1000);
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(2000);
+        advance(Duration.ofSeconds(5));
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(1000);
+    }
+
+    /**
+     * {@link RestartStrategy#of(reactor.util.retry.RetryBackoffSpec)}: without
+     * {@code transientErrors(true)} nor {@link RestartStrategy#withResetAfter(Duration)} the
+     * sequence does not start over; with {@code withResetAfter} it does, after that time.
+     */
+    @Test
+    void aUsersSpecStartsItsSequenceOverOnlyWhenItCountsTransientErrorsOrIsGivenAResetTime() {
+        RestartStrategy custom = RestartStrategy.of(Retry.backoff(Long.MAX_VALUE, ONE)
+                .maxBackoff(Duration.ofSeconds(4)).jitter(0.0));
+        ComponentRef<String, String> ref = crashing(custom);
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(1000);
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(2000);
+        advance(Duration.ofSeconds(60));
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(4000);
+    }
+
+    /** {@link RestartStrategy#withResetAfter(Duration)} on a strategy made of a spec: the sequence starts over after it. */
+    @Test
+    void aUsersSpecGivenAResetTimeStartsItsSequenceOverAfterIt() {
+        ComponentRef<String, String> ref = crashing(RestartStrategy.of(Retry.backoff(Long.MAX_VALUE, ONE)
+                .maxBackoff(Duration.ofSeconds(4)).jitter(0.0)).withResetAfter(Duration.ofSeconds(10)));
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(1000);
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(2000);
+        advance(Duration.ofSeconds(11));
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(1000);
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
