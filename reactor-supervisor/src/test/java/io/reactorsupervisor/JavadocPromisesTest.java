@@ -728,6 +728,43 @@ class JavadocPromisesTest extends VirtualTimeTest {
         assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(1000);
     }
 
+    /**
+     * {@link RestartStrategy#exponentialBackoff(Duration, Duration, double)}: without
+     * {@code withResetAfter}, the sequence starts over once an incarnation has run for
+     * {@code max} without crashing, and not before.
+     */
+    @Test
+    void exponentialBackoffStartsOverAfterRunningForMaxWithoutCrashingByDefault() {
+        ComponentRef<String, String> ref = crashing(RestartStrategy.exponentialBackoff(ONE, Duration.ofSeconds(4), 2.0));
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(1000);
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(2000);
+        advance(Duration.ofSeconds(3));
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(4000);
+        advance(Duration.ofSeconds(4));
+        assertThat(crashAndMeasureRestart(ref, "boom")).isEqualTo(1000);
+    }
+
+    /**
+     * {@link RestartPolicy#TEMPORARY}: taken down by a sibling's crash under
+     * {@link SupervisionStrategy#REST_FOR_ONE}, it is removed; one started before the crashed
+     * child is not taken down and stays.
+     */
+    @Test
+    void aTemporaryChildTakenDownByARestForOneRestartIsRemovedAndOneStartedBeforeStays() {
+        Supervisor root = start(Supervisor.named("root").strategy(SupervisionStrategy.REST_FOR_ONE)
+                .child(ComponentTest.memo("before").policy(RestartPolicy.TEMPORARY).build())
+                .child(ComponentTest.memo("crashing").build())
+                .child(ComponentTest.memo("after").policy(RestartPolicy.TEMPORARY).build()));
+        advance(1);
+        root.<String, String>ref("crashing").tell("boom");
+        advance(1);
+        assertThat(root.snapshot().children()).extracting(ChildSnapshot::name).containsExactly("before", "crashing");
+        assertThat(root.snapshot().child("before").state()).isEqualTo(ComponentState.RUNNING);
+        assertThat(root.snapshot().child("crashing").state()).isEqualTo(ComponentState.RUNNING);
+        assertThat(events(SupervisionEvent.Removed.class)).extracting(SupervisionEvent::path)
+                .containsExactly("root/after");
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
