@@ -765,6 +765,27 @@ class JavadocPromisesTest extends VirtualTimeTest {
                 .containsExactly("root/after");
     }
 
+    /** {@link Supervisor#restartChild(String)}: a child waiting out its restart delay starts now. */
+    @Test
+    void restartChildStartsAChildWaitingOutItsRestartDelayNow() {
+        ComponentSpec<String, String> spec = ComponentTest.memo("c").restart(RestartStrategy.delayed(Duration.ofHours(1)))
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        ref.tell("boom");
+        advance(1);
+        assertThat(ref.state()).isEqualTo(ComponentState.RESTARTING);
+        ref.tell("waits");
+
+        StepVerifier.create(root.restartChild("c")).verifyComplete();
+
+        assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
+        StepVerifier.create(ref.ask("x")).expectNext("2:x").verifyComplete();
+        advance(Duration.ofHours(1));
+        assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
+        StepVerifier.create(ref.ask("y")).expectNext("3:y").verifyComplete();
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
