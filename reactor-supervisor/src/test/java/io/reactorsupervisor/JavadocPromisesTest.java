@@ -786,6 +786,31 @@ class JavadocPromisesTest extends VirtualTimeTest {
         StepVerifier.create(ref.ask("y")).expectNext("3:y").verifyComplete();
     }
 
+    /**
+     * {@link Entities#passivate(Object)}: false at once for a key never active and for one being
+     * passivated already; true once the component has stopped.
+     */
+    @Test
+    void passivateIsFalseForAKeyNeverActiveAndForOneBeingPassivatedAlready() {
+        ComponentSpec<String, String> slow = ComponentSpec.<String, String, Object>named("t").state(Object::new)
+                .handler((s, m) -> Mono.delay(Duration.ofSeconds(1)).thenReturn(m)).build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, slow).build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, String> orders = root.entities(spec);
+        StepVerifier.create(orders.passivate("never")).expectNext(false).verifyComplete();
+
+        orders.ref("k").tell("a");
+        advance(10);
+        Boolean[] first = new Boolean[1];
+        orders.passivate("k").subscribe(b -> first[0] = b);
+        StepVerifier.create(orders.passivate("k")).expectNext(false).verifyComplete();
+        assertThat(first[0]).isNull();
+        advance(Duration.ofSeconds(2));
+        assertThat(first[0]).isTrue();
+        StepVerifier.create(orders.passivate("k")).expectNext(false).verifyComplete();
+        assertThat(orders.snapshot("k")).isEmpty();
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
