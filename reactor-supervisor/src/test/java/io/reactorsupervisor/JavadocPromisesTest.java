@@ -811,6 +811,37 @@ class JavadocPromisesTest extends VirtualTimeTest {
         assertThat(orders.snapshot("k")).isEmpty();
     }
 
+    /**
+     * The exceptions' constructors: {@link RestartLimitExceededException} (the cause is the last
+     * crash), {@link MessageCrashedException} (the cause is the handler's failure),
+     * {@link ChildStartException} and {@link EscalationException} (their path),
+     * {@link ComponentUnavailableException} (its path, state and cause) and {@link NormalExit}
+     * (no stack trace).
+     */
+    @Test
+    void exceptionsCarryWhatTheirJavadocSays() {
+        IllegalStateException crash = new IllegalStateException("boom");
+        RestartLimitExceededException limit = new RestartLimitExceededException("root/c",
+                RestartLimit.of(3, Duration.ofMinutes(1)), crash);
+        assertThat(limit).hasCause(crash).hasMessageContaining("root/c").hasMessageContaining("3 restarts within 1 min");
+        assertThat(new MessageCrashedException("root/c", crash)).hasCause(crash);
+        ChildStartException start = new ChildStartException("root/c", crash);
+        assertThat(start.path()).isEqualTo("root/c");
+        assertThat(start).hasCause(crash);
+        EscalationException escalation = new EscalationException("root/api", crash);
+        assertThat(escalation.path()).isEqualTo("root/api");
+        assertThat(escalation).hasCause(crash);
+        ComponentUnavailableException unavailable = new ComponentUnavailableException("root/c", ComponentState.FAILED,
+                crash);
+        assertThat(unavailable.path()).isEqualTo("root/c");
+        assertThat(unavailable.state()).isEqualTo(ComponentState.FAILED);
+        assertThat(unavailable).hasCause(crash);
+        assertThat(new ComponentUnavailableException("root/c", ComponentState.STOPPED, null)).hasNoCause();
+        assertThat(new NormalExit().getStackTrace()).isEmpty();
+        assertThat(new MessageTooLargeException("too large")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("too large");
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
