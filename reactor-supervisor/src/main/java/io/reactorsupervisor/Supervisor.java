@@ -217,8 +217,10 @@ public interface Supervisor {
      *
      * @param name the child's name
      * @return a Mono that completes once the new incarnation has started, or fails with
-     *     {@link ChildStartException} if it could not start (the child is then FAILED), or
-     *     with {@link IllegalArgumentException} if the child was removed meanwhile
+     *     {@link ChildStartException} if it could not start (the child is then FAILED), with
+     *     {@link IllegalArgumentException} if the child was removed meanwhile, or with
+     *     {@link IllegalStateException} if the supervisor is stopping or has ended (nothing is
+     *     restarted then)
      * @throws IllegalArgumentException if there is no such child
      */
     Mono<Void> restartChild(String name);

@@ -842,6 +842,26 @@ class JavadocPromisesTest extends VirtualTimeTest {
                 .hasMessage("too large");
     }
 
+    /**
+     * {@link Supervisor#restartChild(String)} after a shutdown fails with
+     * {@link IllegalStateException} and restarts nothing; {@link Supervisor#stopChild} of a
+     * child the shutdown stopped completes, and {@link Supervisor#removeChild} removes it.
+     */
+    @Test
+    void afterAShutdownRestartChildFailsAndStopOrRemoveChildComplete() {
+        ComponentSpec<String, String> spec = counter("c").build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        StepVerifier.create(root.shutdown(ONE)).then(() -> advance(Duration.ofSeconds(2))).verifyComplete();
+
+        StepVerifier.create(root.restartChild("c")).expectErrorSatisfies(e -> assertThat(e)
+                .isInstanceOf(IllegalStateException.class).hasMessage("supervisor 'root' is STOPPED")).verify();
+        assertThat(root.ref(spec).state()).isEqualTo(ComponentState.STOPPED);
+        assertThat(root.ref(spec).tell("late")).isFalse();
+        StepVerifier.create(root.stopChild("c", ONE)).verifyComplete();
+        StepVerifier.create(root.removeChild("c", ONE)).verifyComplete();
+        assertThat(root.snapshot().children()).isEmpty();
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
