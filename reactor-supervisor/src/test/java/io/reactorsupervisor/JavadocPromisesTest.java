@@ -862,6 +862,44 @@ class JavadocPromisesTest extends VirtualTimeTest {
         assertThat(root.snapshot().children()).isEmpty();
     }
 
+    /**
+     * The longest duration every builder accepts, 36500 days ({@link RestartStrategy#delayed},
+     * {@link RestartLimit#of}, {@link HealthCheck#every}, {@link HealthCheck#withTimeout},
+     * {@link ComponentSpec.Builder#processingTimeout(Duration)},
+     * {@link EntitiesSpec.Builder#idleTimeout}, {@link EntitiesSpec.Builder#passivationTimeout},
+     * {@link CheckpointRule#every}, {@link Supervisor#shutdown}), is handled: the tree runs,
+     * restarts and shuts down with all of them at once.
+     */
+    @Test
+    void theLongestAcceptedDurationsAreHandledByARunningTree() {
+        Duration max = Duration.ofDays(36_500);
+        ComponentSpec<String, String> spec = ComponentTest.memo("c").restart(RestartStrategy.delayed(max))
+                .limit(RestartLimit.of(5, max))
+                .healthCheck(HealthCheck.every(max).withTimeout(max))
+                .processingTimeout(max)
+                .persistent(StateStore.inMemory(), StateCodec.of(m -> new byte[0], b -> new ComponentTest.Memo()),
+                        CheckpointRule.every(max))
+                .build();
+        EntitiesSpec<String, String, String> set = EntitiesSpec.named("orders", String.class, ComponentTest.memo("t")
+                .build()).idleTimeout(max).passivationTimeout(max).build();
+        Supervisor root = start(Supervisor.named("root").intensity(RestartLimit.of(5, max)).child(spec).entities(set));
+        ComponentRef<String, String> ref = root.ref(spec);
+        StepVerifier.create(ref.ask("a")).expectNext("1:a").verifyComplete();
+        StepVerifier.create(root.entities(set).ref("k").ask("b")).expectNext("1:b").verifyComplete();
+        ref.tell("boom");
+        advance(Duration.ofDays(1));
+        assertThat(ref.state()).isEqualTo(ComponentState.RESTARTING);
+        StepVerifier.create(root.restartChild("c")).verifyComplete();
+        StepVerifier.create(ref.ask("c")).expectNext("1:c").verifyComplete();
+        advance(Duration.ofDays(365));
+        assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
+        Boolean[] done = new Boolean[1];
+        root.shutdown(max).subscribe(v -> { }, e -> done[0] = false, () -> done[0] = true);
+        advance(Duration.ofSeconds(1));
+        assertThat(done[0]).isTrue();
+        assertThat(ref.state()).isEqualTo(ComponentState.STOPPED);
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
