@@ -113,7 +113,7 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
      */
     public ChildSnapshot child(String relativePath) {
         SupervisorSnapshot current = this;
-        String[] names = relativePath.split("/");
+        String[] names = relativePath.split("/", -1); // a trailing '/' names no child, as in Supervisor.ref
         for (int i = 0; i < names.length; i++) {
             ChildSnapshot found = null;
             for (ChildSnapshot c : current.children) {

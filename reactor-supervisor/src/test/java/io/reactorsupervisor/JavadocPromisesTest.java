@@ -496,7 +496,10 @@ class JavadocPromisesTest extends VirtualTimeTest {
         assertThat(set.kind()).isEqualTo("entities");
     }
 
-    /** {@link SupervisorSnapshot#countByState()}: states without children are absent. */
+    /**
+     * {@link SupervisorSnapshot#countByState()}: states without children are absent;
+     * {@link SupervisorSnapshot#child(String)}: a path that names no child, a trailing '/' included, is refused.
+     */
     @Test
     void countByStateLeavesOutStatesWithoutChildren() {
         ComponentSnapshot running = new ComponentSnapshot("a", "root/a", ComponentState.RUNNING, 0, Duration.ZERO, 0,
@@ -511,6 +514,11 @@ class JavadocPromisesTest extends VirtualTimeTest {
                 .hasMessage("no child 'nope' under 'root'");
         assertThatThrownBy(() -> root.child("a/b")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("no child 'a/b' under 'root'");
+        assertThatThrownBy(() -> root.child("a/")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no child 'a/' under 'root'");
+        assertThatThrownBy(() -> root.child("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no child '' under 'root'");
+        assertThat(root.child("a")).isSameAs(running);
     }
 
     /** {@link ComponentRef#ask(Object)}: the message is sent when the Mono is subscribed, once per subscription. */
