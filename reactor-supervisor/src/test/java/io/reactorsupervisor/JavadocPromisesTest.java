@@ -908,6 +908,27 @@ class JavadocPromisesTest extends VirtualTimeTest {
         assertThat(ref.state()).isEqualTo(ComponentState.STOPPED);
     }
 
+    /**
+     * {@link ComponentRef#tell(Object)}, {@link ComponentRef#tell(Object, reactor.util.context.ContextView)}
+     * and {@link ComponentRef#ask(Object)} through a key's ref ({@link Entities#ref(Object)}): a
+     * null message or context is refused at once, naming it, and starts no component.
+     */
+    @Test
+    void aKeysRefRefusesANullMessageOrContextNamingIt() {
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, counter("t").build())
+                .build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        ComponentRef<String, String> ref = root.entities(spec).ref("k");
+        assertThatThrownBy(() -> ref.tell(null)).isInstanceOf(NullPointerException.class).hasMessage("message");
+        assertThatThrownBy(() -> ref.ask(null)).isInstanceOf(NullPointerException.class).hasMessage("message");
+        assertThatThrownBy(() -> ref.tell("m", null)).isInstanceOf(NullPointerException.class).hasMessage("context");
+        assertThatThrownBy(() -> ref.tell(null, reactor.util.context.Context.empty()))
+                .isInstanceOf(NullPointerException.class).hasMessage("message");
+        advance(1);
+        assertThat(root.entities(spec).snapshot().activations()).isZero();
+        assertThat(events(SupervisionEvent.DeadLetter.class)).isEmpty();
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
