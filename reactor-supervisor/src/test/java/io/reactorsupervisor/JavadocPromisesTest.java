@@ -929,6 +929,28 @@ class JavadocPromisesTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.DeadLetter.class)).isEmpty();
     }
 
+    /**
+     * {@link ComponentRef#ask(Object)} through a key's ref: a keyed component's handler that
+     * asks its own key fails at once with {@link IllegalStateException}, and the component goes on.
+     */
+    @Test
+    void aKeyedHandlerThatAsksItsOwnKeyFailsFast() {
+        List<Entities<String, String, String>> self = new ArrayList<>();
+        ComponentSpec<String, String> template = ComponentSpec.<String, String, Object>named("t").state(Object::new)
+                .handler((s, m) -> m.equals("ask myself") ? self.get(0).ref("k").ask("inner") : Mono.just(m))
+                .build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, template).build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        self.add(root.entities(spec));
+        ComponentRef<String, String> ref = self.get(0).ref("k");
+        StepVerifier.create(ref.ask("ask myself"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(MessageCrashedException.class)
+                        .cause().isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith("'root/orders/k' asked itself from its own handler"))
+                .verify(Duration.ofSeconds(5));
+        StepVerifier.create(ref.ask("then")).expectNext("then").verifyComplete();
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
