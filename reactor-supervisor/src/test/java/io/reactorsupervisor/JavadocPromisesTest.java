@@ -951,6 +951,30 @@ class JavadocPromisesTest extends VirtualTimeTest {
         StepVerifier.create(ref.ask("then")).expectNext("then").verifyComplete();
     }
 
+    /**
+     * {@link ComponentRef#ask(Object)}: cancelling the subscription does not take back the
+     * message: it is still handled, and its reply dropped.
+     */
+    @Test
+    void aCancelledAskIsStillHandled() {
+        List<String> handled = new ArrayList<>();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c").state(Object::new)
+                .handler((s, m) -> Mono.delay(ONE).map(x -> {
+                    handled.add(m);
+                    return m;
+                }))
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        ComponentRef<String, String> ref = root.ref(spec);
+        StepVerifier.create(ref.ask("a")).expectSubscription().thenCancel().verify();
+        StepVerifier.create(ref.ask("b").timeout(Duration.ofMillis(10))).then(() -> advance(20))
+                .expectError(java.util.concurrent.TimeoutException.class).verify();
+        advance(Duration.ofSeconds(3));
+        assertThat(handled).containsExactly("a", "b");
+        assertThat(ref.stats().handled()).isEqualTo(2);
+        assertThat(events(SupervisionEvent.DeadLetter.class)).isEmpty();
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
