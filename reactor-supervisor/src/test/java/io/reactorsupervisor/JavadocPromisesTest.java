@@ -975,6 +975,21 @@ class JavadocPromisesTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.DeadLetter.class)).isEmpty();
     }
 
+    /** {@link HealthCheck}: an idle component always passes, however often and strictly it is checked. */
+    @Test
+    void anIdleComponentAlwaysPassesItsHealthChecks() {
+        ComponentSpec<String, String> spec = counter("c")
+                .healthCheck(HealthCheck.every(HealthCheck.MIN_INTERVAL).withTimeout(Duration.ofNanos(1))
+                        .withUnhealthyAfter(1))
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        StepVerifier.create(root.ref(spec).ask("a")).expectNext("a1").verifyComplete();
+        advance(Duration.ofSeconds(30));
+        assertThat(events(SupervisionEvent.HealthCheckFailed.class)).isEmpty();
+        assertThat(root.ref(spec).stats().restarts()).isZero();
+        StepVerifier.create(root.ref(spec).ask("b")).expectNext("b2").verifyComplete();
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
