@@ -221,13 +221,12 @@ class JavadocPromisesTest extends VirtualTimeTest {
         assertThat(both.interval()).isEqualTo(ONE);
     }
 
-    /** {@link Persistence#of(StateStore, StateCodec)}: every message, discarded after 3 crashes, no key prefix. */
+    /** {@link Persistence#of(StateStore, StateCodec)}: keys without a prefix, the store and codec given. */
     @Test
-    void persistenceOfDefaultsToEveryMessageThreeCrashesAndNoKeyPrefix() {
+    void persistenceOfHasNoKeyPrefixAndKeepsItsStoreAndCodec() {
         StateStore store = StateStore.inMemory();
         Persistence<AtomicInteger> p = Persistence.of(store, CODEC);
-        assertThat(p.rule()).isEqualTo(CheckpointRule.EVERY_MESSAGE);
-        assertThat(p.discardAfter()).isEqualTo(Persistence.DEFAULT_DISCARD_AFTER).isEqualTo(3);
+        assertThat(p.discardAfter()).isEqualTo(Persistence.DEFAULT_DISCARD_AFTER);
         assertThat(p.keyPrefix()).isEmpty();
         assertThat(p.store()).isSameAs(store);
         assertThat(p.codec()).isSameAs(CODEC);
@@ -360,7 +359,6 @@ class JavadocPromisesTest extends VirtualTimeTest {
         assertThat(spec.idleTimeout()).isNull();
         assertThat(spec.maxActive()).isEqualTo(EntitiesSpec.UNBOUNDED);
         assertThat(spec.maxWaiting()).isEqualTo(EntitiesSpec.UNBOUNDED);
-        assertThat(spec.passivationTimeout()).isEqualTo(EntitiesSpec.DEFAULT_PASSIVATION_TIMEOUT);
         assertThat(spec.intensity()).isEqualTo(RestartLimit.DEFAULT);
     }
 
