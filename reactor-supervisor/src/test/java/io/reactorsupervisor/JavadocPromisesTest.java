@@ -988,6 +988,37 @@ class JavadocPromisesTest extends VirtualTimeTest {
         StepVerifier.create(root.ref(spec).ask("b")).expectNext("b2").verifyComplete();
     }
 
+    /**
+     * {@link Supervisor#events()}: a late subscriber first receives the 256 most recent events,
+     * then every event as it happens, with no gap or duplicate between the two.
+     */
+    @Test
+    void aLateEventSubscriberGetsTheMostRecent256EventsThenEveryNewOneWithoutGapOrDuplicate() {
+        ComponentSpec<String, String> spec = ComponentTest.memo("a").limit(RestartLimit.unlimited()).build();
+        Supervisor root = start(Supervisor.named("root").intensity(RestartLimit.unlimited()).child(spec));
+        for (int i = 0; i < 100; i++) {
+            root.ref(spec).tell("boom");
+        }
+        advance(1);
+        int before = events.size();
+        assertThat(before).isGreaterThan(256);
+
+        List<SupervisionEvent> late = new ArrayList<>();
+        Disposable subscription = root.events().subscribe(late::add);
+        try {
+            advance(1);
+            assertThat(late).containsExactlyElementsOf(events.subList(before - 256, before));
+            for (int i = 0; i < 10; i++) {
+                root.ref(spec).tell("boom");
+            }
+            advance(1);
+            assertThat(events.size()).isGreaterThan(before);
+            assertThat(late).containsExactlyElementsOf(events.subList(before - 256, events.size()));
+        } finally {
+            subscription.dispose();
+        }
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
