@@ -150,14 +150,13 @@ public final class RestartStrategy {
      * @param spec the spec, as built by {@code Retry.backoff(..)} or {@code Retry.fixedDelay(..)}
      * @return a strategy carried out by that spec
      * @throws NullPointerException if {@code spec} is null
-     * @throws IllegalArgumentException if its minimum or maximum backoff is above 36500 days
+     * @throws IllegalArgumentException if its minimum or maximum backoff is negative or above
+     *     36500 days (Reactor's default maximum, when {@code maxBackoff} was not set, is above)
      */
     public static RestartStrategy of(RetryBackoffSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        Checks.positive(spec.maxBackoff, "spec.maxBackoff");
-        if (!spec.minBackoff.isZero()) {
-            Checks.positive(spec.minBackoff, "spec.minBackoff");
-        }
+        Checks.atLeast(spec.minBackoff, Duration.ZERO, "spec.minBackoff");
+        Checks.atLeast(spec.maxBackoff, Duration.ZERO, "spec.maxBackoff");
         return new RestartStrategy(Kind.CUSTOM, spec.minBackoff, spec.maxBackoff, spec.multiplier, spec.jitterFactor,
                 null, null, spec);
     }

@@ -115,9 +115,13 @@ class JavadocPromisesTest extends VirtualTimeTest {
     void ofRefusesABackoffSpecWhoseMaximumBackoffIsAboveOneHundredYears() {
         assertThatThrownBy(() -> RestartStrategy.of(Retry.backoff(3, ONE)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("spec.maxBackoff must be positive and at most 36500 days (100 years), but was ");
+                .hasMessageStartingWith("spec.maxBackoff must be at least PT0S and at most 36500 days (100 years), but was ");
         assertThatThrownBy(() -> RestartStrategy.of(Retry.backoff(3, HUGE).maxBackoff(HUGE)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("spec.maxBackoff" + TOO_LONG);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("spec.minBackoff must be at least PT0S and at most 36500 days (100 years), but was " + HUGE);
+        assertThatThrownBy(() -> RestartStrategy.of(Retry.backoff(3, ONE).maxBackoff(HUGE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("spec.maxBackoff must be at least PT0S and at most 36500 days (100 years), but was " + HUGE);
         assertThatThrownBy(() -> RestartStrategy.of(null))
                 .isInstanceOf(NullPointerException.class).hasMessage("spec");
     }
@@ -690,6 +694,21 @@ class JavadocPromisesTest extends VirtualTimeTest {
         advance(1);
         assertThat(ref.state()).isEqualTo(ComponentState.FAILED);
         assertThat(events(SupervisionEvent.Failed.class, "root/c")).hasSize(1);
+    }
+
+    /**
+     * {@link RestartStrategy#of(reactor.util.retry.RetryBackoffSpec)}: a spec without delay
+     * ({@code Retry.fixedDelay(n, Duration.ZERO)}) is accepted: it restarts at once, as many
+     * times as it allows.
+     */
+    @Test
+    void aUsersSpecWithoutDelayRestartsAtOnceAsManyTimesAsItAllows() {
+        ComponentRef<String, String> ref = crashing(RestartStrategy.of(Retry.fixedDelay(2, Duration.ZERO)));
+        assertThat(crashAndMeasureRestart(ref, "boom 1")).isZero();
+        assertThat(crashAndMeasureRestart(ref, "boom 2")).isZero();
+        ref.tell("boom 3");
+        advance(1);
+        assertThat(ref.state()).isEqualTo(ComponentState.FAILED);
     }
 
     /**
