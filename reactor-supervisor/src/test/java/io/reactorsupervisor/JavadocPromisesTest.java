@@ -1038,6 +1038,31 @@ class JavadocPromisesTest extends VirtualTimeTest {
         }
     }
 
+    /**
+     * {@link ComponentRef#tell(Object)} and {@link ComponentRef#ask(Object)} to a component
+     * stopped by {@link Supervisor#stopChild}: refused (false; the ask fails with
+     * {@link ComponentUnavailableException}) and published as dead letters at once
+     * ({@link DeadLetterReason#COMPONENT_STOPPED}).
+     */
+    @Test
+    void aStoppedComponentRefusesMessagesAndDeadLettersThemAtOnce() {
+        ComponentSpec<String, String> spec = counter("c").build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        StepVerifier.create(root.stopChild("c", ONE)).verifyComplete();
+        ComponentRef<String, String> ref = root.ref(spec);
+
+        assertThat(ref.tell("late")).isFalse();
+        StepVerifier.create(ref.ask("late ask")).expectErrorSatisfies(e -> assertThat(e)
+                .isInstanceOfSatisfying(ComponentUnavailableException.class, u -> {
+                    assertThat(u.path()).isEqualTo("root/c");
+                    assertThat(u.state()).isEqualTo(ComponentState.STOPPED);
+                })).verify();
+        advance(1);
+        assertThat(events(SupervisionEvent.DeadLetter.class, "root/c"))
+                .extracting(d -> d.message() + "/" + d.reason())
+                .containsExactly("late/COMPONENT_STOPPED", "late ask/COMPONENT_STOPPED");
+    }
+
     /** A ref that forwards to another, as an application's wrapper does. */
     private static final class ForwardingRef<M, R> implements ComponentRef<M, R> {
         private final ComponentRef<M, R> delegate;
