@@ -241,7 +241,7 @@ public final class ComponentSpec<M, R> implements ChildSpec {
     /**
      * A builder holding everything of this spec (state factory, handler, restart strategy,
      * limit, policy, mailbox, health check, processing timeout, failure rules, describer,
-     * scheduler), so that a copy with a few values changed can be built, as configuration
+     * scheduler, persistence), so that a copy with a few values changed can be built, as configuration
      * does (the Spring Boot starter's per-component overrides). This spec is not changed.
      *
      * @return a new builder; its state type is erased to {@code Object}
@@ -266,6 +266,7 @@ public final class ComponentSpec<M, R> implements ChildSpec {
         b.messageDescriber = (Function<? super M, String>) (Function<?, ?>) messageDescriber;
         b.scheduler = scheduler;
         b.blocking = blocking;
+        b.persistence = persistence;
         return b;
     }
 

@@ -75,9 +75,9 @@ public final class HealthCheck {
 
     /**
      * @param timeout how long one message may be in progress, messages may wait without one
-     *     being taken, or a health probe may take to answer; positive
+     *     being taken, or a health probe may take to answer; positive, at most 36500 days
      * @return a copy with this timeout
-     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalArgumentException if {@code timeout} is not positive or above 36500 days
      */
     public HealthCheck withTimeout(Duration timeout) {
         Checks.positive(timeout, "timeout");

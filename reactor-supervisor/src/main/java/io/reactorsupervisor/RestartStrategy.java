@@ -150,14 +150,13 @@ public final class RestartStrategy {
      * @param spec the spec, as built by {@code Retry.backoff(..)} or {@code Retry.fixedDelay(..)}
      * @return a strategy carried out by that spec
      * @throws NullPointerException if {@code spec} is null
-     * @throws IllegalArgumentException if its minimum or maximum backoff is above 36500 days
+     * @throws IllegalArgumentException if its minimum or maximum backoff is negative or above
+     *     36500 days (Reactor's default maximum, when {@code maxBackoff} was not set, is above)
      */
     public static RestartStrategy of(RetryBackoffSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        Checks.positive(spec.maxBackoff, "spec.maxBackoff");
-        if (!spec.minBackoff.isZero()) {
-            Checks.positive(spec.minBackoff, "spec.minBackoff");
-        }
+        Checks.atLeast(spec.minBackoff, Duration.ZERO, "spec.minBackoff");
+        Checks.atLeast(spec.maxBackoff, Duration.ZERO, "spec.maxBackoff");
         return new RestartStrategy(Kind.CUSTOM, spec.minBackoff, spec.maxBackoff, spec.multiplier, spec.jitterFactor,
                 null, null, spec);
     }
@@ -191,7 +190,9 @@ public final class RestartStrategy {
 
     /**
      * Start the backoff sequence over once an incarnation has run this long without
-     * crashing. Without this option the sequence starts over after {@code max}.
+     * crashing. Without this option the sequence starts over after {@code max}. On a strategy
+     * made {@link #of(RetryBackoffSpec) of a spec}, the spec is carried out with
+     * {@code transientErrors(true)}: its maximum attempts count the restarts in a row.
      *
      * @param resetAfter how long an incarnation must run to reset the sequence, positive, at
      *     most 36500 days
@@ -298,7 +299,10 @@ public final class RestartStrategy {
                 return Retry.backoff(Long.MAX_VALUE, initial).maxBackoff(max).multiplier(multiplier).jitter(jitter)
                         .scheduler(scheduler()).transientErrors(true);
             default:
-                return Objects.requireNonNull(custom);
+                RetryBackoffSpec own = Objects.requireNonNull(custom);
+                // a reset time starts the sequence over through the incarnation's stable signal, which
+                // only a spec that counts retries in a row heeds
+                return resetAfter != null && !own.isTransientErrors ? own.transientErrors(true) : own;
         }
     }
 

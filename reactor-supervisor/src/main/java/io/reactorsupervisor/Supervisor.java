@@ -32,6 +32,7 @@ public interface Supervisor {
      *
      * @param name the supervisor's name; non-blank, without '/'
      * @return a builder whose {@code start()} runs the tree
+     * @throws IllegalArgumentException if {@code name} is blank or contains '/'
      */
     static SupervisorSpec.Builder named(String name) {
         return SupervisorSpec.named(name);
@@ -201,9 +202,10 @@ public interface Supervisor {
      * restarted or removed.
      *
      * @param name the child's name
-     * @param deadline how long the child may take to drain its mailbox
+     * @param deadline how long the child may take to drain its mailbox, positive, at most 36500 days
      * @return a Mono that completes when the child has stopped
-     * @throws IllegalArgumentException if there is no such child
+     * @throws IllegalArgumentException if there is no such child, or {@code deadline} is not
+     *     positive or above 36500 days
      */
     Mono<Void> stopChild(String name, Duration deadline);
 
@@ -215,8 +217,10 @@ public interface Supervisor {
      *
      * @param name the child's name
      * @return a Mono that completes once the new incarnation has started, or fails with
-     *     {@link ChildStartException} if it could not start (the child is then FAILED), or
-     *     with {@link IllegalArgumentException} if the child was removed meanwhile
+     *     {@link ChildStartException} if it could not start (the child is then FAILED), with
+     *     {@link IllegalArgumentException} if the child was removed meanwhile, or with
+     *     {@link IllegalStateException} if the supervisor is stopping or has ended (nothing is
+     *     restarted then)
      * @throws IllegalArgumentException if there is no such child
      */
     Mono<Void> restartChild(String name);
@@ -225,9 +229,10 @@ public interface Supervisor {
      * Stops a child gracefully and removes it from the tree.
      *
      * @param name the child's name
-     * @param deadline how long the child may take to drain its mailbox
+     * @param deadline how long the child may take to drain its mailbox, positive, at most 36500 days
      * @return a Mono that completes when the child has stopped and was removed
-     * @throws IllegalArgumentException if there is no such child
+     * @throws IllegalArgumentException if there is no such child, or {@code deadline} is not
+     *     positive or above 36500 days
      */
     Mono<Void> removeChild(String name, Duration deadline);
 }

@@ -113,7 +113,7 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
      */
     public ChildSnapshot child(String relativePath) {
         SupervisorSnapshot current = this;
-        String[] names = relativePath.split("/");
+        String[] names = relativePath.split("/", -1); // a trailing '/' names no child, as in Supervisor.ref
         for (int i = 0; i < names.length; i++) {
             ChildSnapshot found = null;
             for (ChildSnapshot c : current.children) {
@@ -138,11 +138,13 @@ public record SupervisorSnapshot(String name, String path, SupervisionStrategy s
     /**
      * A readable rendering of the tree, one child a line, for example:
      * <pre>
-     * root [supervisor ONE_FOR_ONE] RUNNING restarts=0 uptime=PT12S
-     * ├─ billing [component] RUNNING restarts=2 mailbox=0 handled=40 dead=1 uptime=PT3S
-     * └─ api [supervisor REST_FOR_ONE] RUNNING restarts=0 uptime=PT12S
-     *    └─ parser [component] RESTARTING restarts=1 mailbox=3 handled=7 dead=0 uptime=PT0S
+     * root [supervisor ONE_FOR_ONE] RUNNING restarts=0 uptime=12 s
+     * ├─ billing [component] RUNNING restarts=2 mailbox=0 handled=40 dead=1 uptime=3 s
+     * └─ api [supervisor REST_FOR_ONE] RUNNING restarts=0 uptime=12 s
+     *    └─ parser [component] RESTARTING restarts=1 mailbox=3 handled=7 dead=0 uptime=0 s
      * </pre>
+     * Uptimes are written as people write durations ({@code 250 ms}, {@code 1.5 s},
+     * {@code 2 min 30 s}), not in ISO-8601.
      *
      * @return the text, lines separated by '\n'
      */
