@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +36,8 @@ class TourPromisesTest extends VirtualTimeTest {
 
     /**
      * The tour's {@code Ledger}: "crash..." always fails, "once..." fails the first time it is
-     * charged, "bad..." is a bad order ({@link IllegalArgumentException}); anything else is charged.
+     * charged, "bad..." is a bad order ({@link IllegalArgumentException}), "hang..." never
+     * completes; anything else is charged.
      */
     final class Ledger {
         private int charged;
@@ -45,6 +48,9 @@ class TourPromisesTest extends VirtualTimeTest {
             }
             if (order.startsWith("bad")) {
                 return Mono.error(new IllegalArgumentException("bad order " + order));
+            }
+            if (order.startsWith("hang")) {
+                return Mono.never();
             }
             return Mono.just("receipt " + ++charged + " for " + order);
         }
@@ -167,6 +173,67 @@ class TourPromisesTest extends VirtualTimeTest {
         assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
     }
 
+    /**
+     * The tour's billing spec: {@code mailbox(Mailbox.bounded(1_000))} with
+     * {@code readinessThreshold(0.8)}, "not ready above 800 waiting": ready with 800 orders
+     * waiting behind the one in progress, not ready with 801, and the 1,001st waiting order is
+     * refused ("full: refused and dead-lettered").
+     */
+    @Test
+    void theTourBillingSpecIsNotReadyAbove800WaitingAndRefusesThe1001st() {
+        ComponentSpec<String, String> billing = billing();
+        Supervisor root = start(Supervisor.named("root").child(billing));
+        ComponentRef<String, String> ref = root.ref(billing);
+        ref.tell("hang");
+        for (int i = 1; i <= 800; i++) {
+            assertThat(ref.tell("order" + i)).isTrue();
+        }
+        assertThat(root.readiness().ready()).as("800 waiting").isTrue();
+
+        ref.tell("order801");
+        assertThat(root.readiness().notReady())
+                .containsExactly(Map.entry("root/billing", "mailbox above its readiness threshold (801 waiting)"));
+        for (int i = 802; i <= 1_000; i++) {
+            assertThat(ref.tell("order" + i)).isTrue();
+        }
+        assertThat(ref.tell("order1001")).isFalse();
+        assertThat(events(SupervisionEvent.DeadLetter.class, "root/billing"))
+                .extracting(d -> d.message() + "/" + d.reason()).containsExactly("order1001/MAILBOX_FULL");
+    }
+
+    /**
+     * The tour's billing spec: {@code processingTimeout(Duration.ofSeconds(30))}, "one message
+     * taking longer: a crash", beside its health check (every 10 s, "one message in progress
+     * longer [than 5 s]: a failure", "3 failed checks in a row: restarted as hung"): an order
+     * that never completes fails the checks that start while it runs and crashes the component
+     * at 30 s, before a third failed check; it is redelivered once, then dead-lettered.
+     */
+    @Test
+    void theTourBillingSpecCrashesAnOrderPastThirtySecondsBeforeItsHealthCheckGivesUp() {
+        ComponentSpec<String, String> billing = billing();
+        Supervisor root = start(Supervisor.named("root").child(billing));
+        ComponentRef<String, String> ref = root.ref(billing);
+        Mono<String> hung = ref.ask("hang").cache();
+        hung.subscribe(r -> { }, e -> { });
+
+        advance(Duration.ofMillis(29_999));
+        assertThat(events(SupervisionEvent.Crashed.class)).isEmpty();
+        assertThat(events(SupervisionEvent.HealthCheckFailed.class, "root/billing"))
+                .extracting(SupervisionEvent.HealthCheckFailed::consecutiveFailures).containsExactly(1, 2);
+        advance(1);
+        assertThat(events(SupervisionEvent.Crashed.class, "root/billing")).singleElement()
+                .satisfies(c -> assertThat(c.cause()).isInstanceOf(TimeoutException.class)
+                        .hasMessage("handler of 'root/billing' took longer than its processing timeout 30 s"));
+
+        advance(Duration.ofSeconds(31));
+        assertThat(events(SupervisionEvent.Crashed.class, "root/billing")).hasSize(2)
+                .allSatisfy(c -> assertThat(c.cause()).isInstanceOf(TimeoutException.class));
+        assertThat(events(SupervisionEvent.DeadLetter.class, "root/billing"))
+                .extracting(d -> d.message() + "/" + d.reason()).containsExactly("hang/CRASHED");
+        StepVerifier.create(hung).expectError(MessageCrashedException.class).verify();
+        StepVerifier.create(ref.ask("order")).expectNext("receipt 1 for order").verifyComplete();
+    }
+
     // ------------------------------------------------------------------ the tree of the tour
 
     private static ComponentSpec<String, String> memo(String name) {
@@ -272,7 +339,8 @@ class TourPromisesTest extends VirtualTimeTest {
      * refuses (full, or the component has failed): the library publishes a refused message as a
      * dead letter at once, so the check is {@code sent == handled + dead-lettered} for every
      * component", and the library's snapshot agrees; and "{@code restartChild("pricing")} brings
-     * pricing back" after it gave up.
+     * pricing back" after it gave up, as one more restart ("restarted (restart #4), by
+     * restartChild").
      */
     @Test
     void everyMessageSentIsHandledOrDeadLetteredAndTheSnapshotCountsRefusalsToo() {
@@ -328,5 +396,9 @@ class TourPromisesTest extends VirtualTimeTest {
         assertThat(snapshot.handled() + snapshot.deadLetters()).isEqualTo(sentMessages.size());
         assertThat(snapshot.mailboxDepth()).isZero();
         assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
+        assertThat(events(SupervisionEvent.Restarted.class, "shop/pricing"))
+                .extracting(SupervisionEvent.Restarted::restarts).as("restartChild counts as a restart")
+                .containsExactly(1L, 2L);
+        assertThat(snapshot.restarts()).isEqualTo(2);
     }
 }
