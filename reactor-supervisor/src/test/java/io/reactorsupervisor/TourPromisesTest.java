@@ -98,8 +98,8 @@ class TourPromisesTest extends VirtualTimeTest {
      * ("spread restarts that coincide"), {@code redeliveries(1)} ("the message that crashed it:
      * once more") and {@code limit(RestartLimit.of(5, Duration.ofMinutes(1)))} ("the 6th restart
      * within 1 min: FAILED"), together: each wait is its nominal delay spread by at most 20 %
-     * (never below {@code initial}), each crashing message is tried twice and then dead-lettered,
-     * and the crash that would need a sixth restart fails the component.
+     * (never below {@code initial}), each crashing message is tried twice and then dead-lettered
+     * with its cause, and the crash that would need a sixth restart fails the component.
      */
     @Test
     void theTourBillingSpecBacksOffWithinItsJitterRedeliversOnceAndFailsAtTheSixthRestartWithinAMinute() {
@@ -130,6 +130,9 @@ class TourPromisesTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.DeadLetter.class, "root/billing"))
                 .extracting(d -> d.message() + "/" + d.reason())
                 .containsExactly("crash1/CRASHED", "crash2/CRASHED", "crash3/CRASHED", "late/COMPONENT_FAILED");
+        assertThat(events(SupervisionEvent.DeadLetter.class, "root/billing").subList(0, 3))
+                .extracting(d -> d.cause().getMessage())
+                .containsExactly("ledger down for crash1", "ledger down for crash2", "ledger down for crash3");
         assertThat(snapshot(root, "billing").restarts()).isEqualTo(5);
     }
 
