@@ -65,7 +65,9 @@ public sealed interface SupervisionEvent {
      * @param path the child's path
      * @param timestamp when
      * @param attempt the restart's number in a row, from 1; the backoff sequence follows it
-     * @param delay the wait before the next incarnation starts
+     * @param delay the nominal wait before the next incarnation starts, without jitter: a
+     *     strategy with jitter ({@link RestartStrategy#withJitter}) waits a random time around
+     *     it, drawn by Reactor's retry spec when the wait begins
      * @param cause why the last incarnation ended
      */
     record Restarting(String path, Instant timestamp, long attempt, Duration delay, Throwable cause)
