@@ -18,13 +18,17 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import io.reactorsupervisor.ComponentRef;
 import io.reactorsupervisor.ComponentSpec;
 import io.reactorsupervisor.ComponentUnavailableException;
+import io.reactorsupervisor.GuardReports;
 import io.reactorsupervisor.Mailbox;
+import io.reactorsupervisor.MessageObserver;
 import io.reactorsupervisor.SupervisionStrategy;
 import io.reactorsupervisor.Supervisor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.util.context.ContextView;
 
 /** Promises of README's Observability section and of the micrometer module's javadoc, on virtual time. */
 class ObservabilityPromisesTest extends VirtualTimeTest {
@@ -249,6 +253,89 @@ class ObservabilityPromisesTest extends VirtualTimeTest {
         handle.setOutcome(MessageObservationContext.Outcome.CANCELLED);
         assertThat(DefaultMessageObservationConvention.HANDLE.getLowCardinalityKeyValues(handle))
                 .isEqualTo(KeyValues.of("component", "shop/pipeline/*", "outcome", "cancelled"));
+    }
+
+    /**
+     * README's Cardinality: a group's "gauges sum" (so {@code breaker.state} counts the members whose
+     * breaker is in each state), and {@link SupervisorMetrics}: "6 per guarding breaker".
+     */
+    @Test
+    void aGroupsBreakerGaugesCountItsMembersInEachBreakerState() {
+        Supervisor root = start(Supervisor.named("root").child(echo("a")).child(echo("b")).child(echo("c")));
+        bind(SupervisorMetrics.of(root).withMaxTaggedComponents(0));
+
+        GuardReports.stateChanged(root.ref("a"), "pricing", "CLOSED", "OPEN");
+        GuardReports.stateChanged(root.ref("b"), "pricing", "CLOSED", "CLOSED");
+        GuardReports.stateChanged(root.ref("c"), "pricing", "CLOSED", "OPEN");
+        advance(1);
+
+        assertThat(gauge(SupervisorMetrics.BREAKER_STATE, "root/*", "breaker", "pricing", "state", "open")).isEqualTo(2);
+        assertThat(gauge(SupervisorMetrics.BREAKER_STATE, "root/*", "breaker", "pricing", "state", "closed"))
+                .isEqualTo(1);
+        assertThat(gauge(SupervisorMetrics.BREAKER_STATE, "root/*", "breaker", "pricing", "state", "half_open"))
+                .isZero();
+        assertThat(meters("root/*")).isEqualTo(SupervisorMetrics.METERS_PER_COMPONENT + 6);
+    }
+
+    /**
+     * {@link SupervisorMetrics}, Cardinality: components started later are found "as they start
+     * (their Started event, or their first message if that comes first)", so the first message of a
+     * component started after the binding is timed.
+     */
+    @Test
+    void theFirstMessageOfAComponentStartedAfterTheBindingIsTimed() {
+        Supervisor root = start(Supervisor.named("root").child(echo("first")));
+        bind(SupervisorMetrics.of(root));
+
+        root.startChild(echo("late")).subscribe();
+        root.<String, String>ref("late").tell("m");
+        advance(1);
+
+        assertThat(meters("root/late")).isEqualTo(SupervisorMetrics.METERS_PER_COMPONENT);
+        assertThat(timer("root/late", "success").count()).isEqualTo(1);
+        assertThat(counter(SupervisorMetrics.HANDLED, "root/late")).isEqualTo(1);
+    }
+
+    /**
+     * {@link SupervisorMetrics#bindTo}: "@throws IllegalStateException if ... another
+     * MessageObserver watches it", and the tree is left as it was.
+     */
+    @Test
+    void bindingATreeThatAnotherMessageObserverWatchesFailsAndRegistersNothing() {
+        Supervisor root = start(Supervisor.named("root").child(echo("c")));
+        Disposable other = root.observe(new MessageObserver() {
+            @Override
+            public Observation askSent(ComponentRef<?, ?> component, Object message, ContextView context) {
+                return ended(context);
+            }
+
+            @Override
+            public Observation handlingStarted(ComponentRef<?, ?> component, Object message, ContextView context) {
+                return ended(context);
+            }
+
+            private Observation ended(ContextView context) {
+                return new Observation() {
+                    @Override
+                    public ContextView context() {
+                        return context;
+                    }
+
+                    @Override
+                    public void ended(Throwable error) {
+                    }
+                };
+            }
+        });
+
+        assertThatThrownBy(() -> SupervisorMetrics.of(root).bindTo(registry))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the tree of 'root' is bound already, or another MessageObserver watches it");
+        assertThat(registry.getMeters()).isEmpty();
+
+        other.dispose();
+        bind(SupervisorMetrics.of(root));
+        assertThat(meters("root/c")).isEqualTo(SupervisorMetrics.METERS_PER_COMPONENT);
     }
 
     /** The javadoc's {@code @throws NullPointerException}: each names the parameter. */
