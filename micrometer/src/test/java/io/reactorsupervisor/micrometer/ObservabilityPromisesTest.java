@@ -338,6 +338,33 @@ class ObservabilityPromisesTest extends VirtualTimeTest {
         assertThat(meters("root/c")).isEqualTo(SupervisorMetrics.METERS_PER_COMPONENT);
     }
 
+    /**
+     * {@link SupervisorMetrics}, Cardinality: "A component removed from the tree takes its meters with
+     * it and frees its place for the next component that starts", one that had stopped first too,
+     * while a stopped component still in the tree keeps its meters and counts.
+     */
+    @Test
+    void aStoppedComponentKeepsItsMetersUntilItIsRemovedWhichFreesItsPlace() {
+        Supervisor root = start(Supervisor.named("root").child(echo("a")).child(echo("b")));
+        bind(SupervisorMetrics.of(root).withMaxTaggedComponents(1));
+        StepVerifier.create(root.<String, String>ref("a").ask("m")).expectNext("m").verifyComplete();
+
+        root.stopChild("a", Duration.ofSeconds(1)).subscribe();
+        advance(1);
+        assertThat(meters("root/a")).isEqualTo(SupervisorMetrics.METERS_PER_COMPONENT);
+        assertThat(counter(SupervisorMetrics.HANDLED, "root/a")).isEqualTo(1);
+        assertThat(gauge(SupervisorMetrics.STATE, "root/a", "state", "stopped")).isEqualTo(1);
+
+        root.removeChild("a", Duration.ofSeconds(1)).subscribe();
+        advance(1);
+        assertThat(meters("root/a")).isZero();
+        root.startChild(echo("c")).subscribe();
+        advance(1);
+        assertThat(meters("root/c")).isEqualTo(SupervisorMetrics.METERS_PER_COMPONENT);
+        assertThat(meters("root/b")).isZero();
+        assertThat(meters("root/*")).isEqualTo(SupervisorMetrics.METERS_PER_COMPONENT);
+    }
+
     /** The javadoc's {@code @throws NullPointerException}: each names the parameter. */
     @Test
     void nullArgumentsAreRefusedWithTheParameterName() {
