@@ -7,6 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -323,6 +328,39 @@ class CircuitBreakerPromisesTest {
         rates.circuitBreaker().transitionToOpenState();
         StepVerifier.create(rates.ask("EUR")).expectNext("1.00").verifyComplete();
         vts.advanceTimeBy(Target.SLOW);
+    }
+
+    /**
+     * README: "Breaker transitions appear ... in the snapshot next to the guarded component; the
+     * first guard built for a breaker and a component reports the breaker's current state": when the
+     * first build races with a transition, the snapshot ends with the breaker's state, not the one
+     * the build read before the transition.
+     */
+    @Test
+    void aTransitionRacingWithTheFirstBuildLeavesTheBreakersLatestStateInTheSnapshot() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 200; i++) {
+                CircuitBreaker cb = Breakers.breaker("race-" + i, clock, 1);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<?> build = threads.submit(() -> {
+                    start.await(5, TimeUnit.SECONDS);
+                    return CircuitBreakerGuard.of(target.ref).circuitBreaker(cb).build();
+                });
+                Future<?> open = threads.submit(() -> {
+                    start.await(5, TimeUnit.SECONDS);
+                    cb.transitionToOpenState();
+                    return null;
+                });
+                build.get(5, TimeUnit.SECONDS);
+                open.get(5, TimeUnit.SECONDS);
+
+                assertThat(target.snapshot().circuitBreakers()).containsEntry("race-" + i, "OPEN");
+            }
+        } finally {
+            threads.shutdownNow();
+            assertThat(threads.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     /** {@link SupervisionEvent.CircuitStateChanged} carries the breaker's name and states as Resilience4j names them. */
