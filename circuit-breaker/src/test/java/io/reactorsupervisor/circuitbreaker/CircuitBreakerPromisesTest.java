@@ -363,6 +363,29 @@ class CircuitBreakerPromisesTest {
         }
     }
 
+    /**
+     * {@link CircuitBreakerGuard}: "a time-limiter timeout and a bulkhead rejection are outcomes the
+     * breaker records as failures, unless its config ignores them (for example
+     * {@code ignoreExceptions(BulkheadFullException.class)})".
+     */
+    @Test
+    void aBulkheadRejectionIsNotAFailureOfABreakerWhoseConfigIgnoresIt() {
+        CircuitBreaker cb = CircuitBreaker.of("b", Breakers.config(clock, 1)
+                .ignoreExceptions(BulkheadFullException.class).build());
+        Bulkhead bulkhead = Bulkhead.of("bh", BulkheadConfig.custom().maxConcurrentCalls(1).build());
+        GuardedRef<String, String> guarded = CircuitBreakerGuard.of(target.ref).circuitBreaker(cb).bulkhead(bulkhead)
+                .build();
+        List<String> first = collect(guarded.ask("slow"));
+
+        StepVerifier.create(guarded.ask("m")).expectError(BulkheadFullException.class).verify(VERIFY);
+
+        assertThat(cb.getMetrics().getNumberOfFailedCalls()).isZero();
+        vts.advanceTimeBy(Target.SLOW);
+        assertThat(first).containsExactly("slow");
+        assertThat(cb.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+        assertThat(cb.getMetrics().getNumberOfBufferedCalls()).isEqualTo(1);
+    }
+
     /** {@link SupervisionEvent.CircuitStateChanged} carries the breaker's name and states as Resilience4j names them. */
     @Test
     void aBreakerTransitionIsOneCircuitStateChangedEventOfTheGuardedComponent() {
