@@ -365,6 +365,31 @@ class ObservabilityPromisesTest extends VirtualTimeTest {
         assertThat(meters("root/*")).isEqualTo(SupervisorMetrics.METERS_PER_COMPONENT);
     }
 
+    /**
+     * README's Traces: "a handler runs with its handling as the current observation", a handler that
+     * returns a Mono as well as a synchronous one, and none is left current afterwards.
+     */
+    @Test
+    void anAsynchronousHandlerIsCalledWithItsHandlingAsTheCurrentObservation() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("async")
+                .state(Object::new)
+                .handler((s, m) -> {
+                    Observation current = observations.getCurrentObservation();
+                    seen.add(current == null ? "none" : current.getContext().getName() + " "
+                            + ((MessageObservationContext) current.getContext()).componentPath());
+                    return Mono.just(m);
+                })
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        bind(SupervisorMetrics.of(root).withObservationRegistry(observations));
+
+        StepVerifier.create(root.ref(spec).ask("m")).expectNext("m").verifyComplete();
+
+        assertThat(seen).containsExactly("reactor.supervisor.handle root/async");
+        assertThat(observations.getCurrentObservation()).isNull();
+    }
+
     /** The javadoc's {@code @throws NullPointerException}: each names the parameter. */
     @Test
     void nullArgumentsAreRefusedWithTheParameterName() {
