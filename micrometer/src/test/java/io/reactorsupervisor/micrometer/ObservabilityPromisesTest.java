@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.observation.GlobalObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.reactorsupervisor.ComponentRef;
 import io.reactorsupervisor.ComponentSpec;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /** Promises of README's Observability section and of the micrometer module's javadoc, on virtual time. */
@@ -388,6 +390,29 @@ class ObservabilityPromisesTest extends VirtualTimeTest {
 
         assertThat(seen).containsExactly("reactor.supervisor.handle root/async");
         assertThat(observations.getCurrentObservation()).isNull();
+    }
+
+    /**
+     * README: "The caller's Reactor context, and the trace in it, reaches the handlers", with
+     * observations made too: the handler's context holds the caller's entries and, under
+     * {@code ObservationThreadLocalAccessor.KEY}, its handling.
+     */
+    @Test
+    void withObservationsTheCallersContextStillReachesTheHandlerBesideItsHandling() {
+        ComponentSpec<String, String> spec = ComponentSpec.<String, String, Object>named("c")
+                .state(Object::new)
+                .handler((s, m) -> Mono.deferContextual(ctx -> {
+                    Object o = ctx.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+                    String handling = o instanceof Observation
+                            ? ((Observation) o).getContext().getName() : "none";
+                    return Mono.just(m + " " + ctx.getOrDefault("trace", "none") + " " + handling);
+                }))
+                .build();
+        Supervisor root = start(Supervisor.named("root").child(spec));
+        bind(SupervisorMetrics.of(root).withObservationRegistry(observations));
+
+        StepVerifier.create(root.ref(spec).ask("m").contextWrite(Context.of("trace", "t-1")))
+                .expectNext("m t-1 reactor.supervisor.handle").verifyComplete();
     }
 
     /** The javadoc's {@code @throws NullPointerException}: each names the parameter. */
