@@ -69,9 +69,10 @@ import reactor.core.Disposable;
  * of breakers.
  *
  * <p>A component removed from the tree takes its meters with it and frees its place for the next
- * component that starts: when the event of its removal is handled or, for one removed after it
- * had stopped or failed (no event says so), within a second, as the binding looks again every
- * second at the stopped and failed components still in the tree. A group's counters keep what
+ * component that starts, when the binding handles the event of its removal (a
+ * {@link io.reactorsupervisor.SupervisionEvent.Removed}, which every removal publishes, that of a
+ * component that had stopped or failed too); a stopped or failed component still in the tree
+ * keeps its meters, with its counts. A group's counters keep what
  * its removed members counted, and a group whose last member is removed is removed. A component
  * never moves between its own meters and its group.
  *
