@@ -44,9 +44,17 @@ class DrainWorkerTest {
                 assertThat(root.ref(spec).ask(i).block(Duration.ofSeconds(5))).isEqualTo(i);
             }
             assertThat(threads).hasSize(200);
-            // the first ones may be handled by the task that began the incarnation, while it still runs
+            // the first ones may be handled by the task that began the incarnation, for as long as each next
+            // message comes before it lets go (under load, any number of them); then one worker's thread for good
             assertThat(Set.copyOf(threads)).hasSizeBetween(1, 2);
-            assertThat(Set.copyOf(threads.subList(10, 200))).hasSize(1);
+            int changes = 0;
+            for (int i = 1; i < threads.size(); i++) {
+                if (!threads.get(i).equals(threads.get(i - 1))) {
+                    changes++;
+                }
+            }
+            assertThat(changes).as("thread changes in %s", threads).isLessThanOrEqualTo(1);
+            assertThat(threads.get(199)).isEqualTo(threads.get(198));
             assertThat(threads.get(0)).startsWith("parallel-");
         } finally {
             root.shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
