@@ -525,4 +525,133 @@ class WasmPromisesTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.Crashed.class, "root/c")).extracting(SupervisionEvent.Crashed::directive)
                 .containsExactly(Directive.RESUME, Directive.STOP);
     }
+
+    // ------------------------------------------------------------------ lifecycle and health
+
+    /**
+     * Package documentation, Lifecycle: "then the module's start function (if it has one) and its
+     * {@code init} export (if any) run. WASI's {@code _start} and {@code _initialize} are not
+     * called"; README: {@code init()} is "called once, when the instance is created".
+     */
+    @ParameterizedTest(name = "compiled={0}")
+    @ValueSource(booleans = {true, false})
+    void theStartFunctionRunsThenInitOnceAndNeitherStartNorInitializeOfWasi(boolean compiled) {
+        String source = "(module (memory (export \"memory\") 1 1) (global $order (mut i32) (i32.const 0))"
+                + "(func $then (param $step i32)"
+                + "  (global.set $order (i32.add (i32.mul (global.get $order) (i32.const 10)) (local.get $step))))"
+                + "(func $start (call $then (i32.const 1)))"
+                + "(start $start)"
+                + "(func (export \"init\") (call $then (i32.const 2)))"
+                + "(func (export \"_start\") (call $then (i32.const 8)) unreachable)"
+                + "(func (export \"_initialize\") (call $then (i32.const 9)) unreachable)"
+                + "(func (export \"alloc\") (param i32) (result i32) (i32.const 1024))"
+                + "(func (export \"handle\") (param i32 i32) (result i64)"
+                + "  (i32.store (i32.const 0) (global.get $order)) (i64.const 4)))";
+        WasmModule module = build(wat(source), compiled);
+
+        for (int incarnation = 0; incarnation < 2; incarnation++) {
+            try (WasmInstance instance = module.newInstance()) {
+                assertThat(instance.handle(new byte[0])).containsExactly(12, 0, 0, 0);
+                assertThat(instance.handle(new byte[0])).containsExactly(12, 0, 0, 0);
+            }
+        }
+    }
+
+    /** Package documentation, Exports: "{@code health() -> i32}, optional: nonzero means healthy, 0 unhealthy." */
+    @ParameterizedTest(name = "health() = {0}")
+    @CsvSource({"0, false", "1, true", "-1, true", "2, true", "-2147483648, true"})
+    void anyNonzeroHealthAnswerIsHealthyAndZeroIsNot(int answer, boolean healthy) {
+        String source = "(module (memory (export \"memory\") 1 1)"
+                + "(func (export \"alloc\") (param i32) (result i32) (i32.const 1024))"
+                + "(func (export \"health\") (result i32) (i32.load (i32.const 0)))"
+                + "(func (export \"handle\") (param $ptr i32) (param $len i32) (result i64)"
+                + "  (i32.store (i32.const 0) (i32.load (local.get $ptr))) (i64.const 0)))";
+        WasmInstance instance = wat(source).build().newInstance();
+
+        instance.handle(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(answer).array());
+
+        assertThat(instance.healthy()).isEqualTo(healthy);
+        assertThat(instance.isPoisoned()).isFalse();
+    }
+
+    /**
+     * README: "the MDC's {@code component} names the component that wrote the line": the lines its
+     * {@code init} writes too, when the component starts and when it restarts.
+     */
+    @Test
+    void everyLineOfTheGuestIncludingInitsAtStartAndRestartCarriesTheComponentInTheMdc() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger("io.reactorsupervisor.wasm.guest.c-counter");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            WasmModule c = WasmModule.builder().resource("wasm/c-counter.wasm").wasi(Wasi.logging()).build();
+            ComponentSpec<String, String> spec =
+                    WasmComponent.named("counter", c, WasmCodec.utf8(), WasmCodec.utf8()).build();
+            ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+            assertThat(ref.ask("inc").block(BOUND)).isEqualTo("count=1");
+            StepVerifier.create(ref.ask("trap")).expectError(MessageCrashedException.class).verify(BOUND);
+            advance(Duration.ofSeconds(1));
+            assertThat(ref.ask("inc").block(BOUND)).isEqualTo("count=1");
+
+            assertThat(appender.list).extracting(e -> e.getFormattedMessage())
+                    .containsExactly("c counter ready", "c counter: count=1", "c counter ready", "c counter: count=1");
+            assertThat(appender.list).allSatisfy(e -> assertThat(e.getMDCPropertyMap())
+                    .containsEntry(Supervisor.MDC_COMPONENT, "root/counter"));
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
+
+    // ------------------------------------------------------------------ arguments
+
+    /**
+     * {@link WasmComponent}: "A message longer than the module's maximum (once encoded) never
+     * reaches the guest"; {@link WasmMessageTooLargeException#size()}: "The size of the refused
+     * message, once encoded". Two-byte UTF-8 characters count twice.
+     */
+    @Test
+    void theMaximumMessageSizeCountsEncodedBytesNotCharacters() {
+        ComponentSpec<String, String> spec = WasmComponent.named("echo", Wat.module("echo").memoryLimitPages(1).build(),
+                WasmCodec.utf8(), WasmCodec.utf8()).build();
+        ComponentRef<String, String> ref = start(Supervisor.named("root").child(spec)).ref(spec);
+        String fits = "\u00e9".repeat(16_384);
+        String tooLarge = "\u00e9".repeat(16_385);
+
+        assertThat(ref.ask(fits).block(BOUND)).isEqualTo(fits);
+        assertThatThrownBy(() -> ref.ask(tooLarge).block(BOUND))
+                .isInstanceOfSatisfying(WasmMessageTooLargeException.class, e -> {
+                    assertThat(e.size()).isEqualTo(32_770);
+                    assertThat(e.maxBytes()).isEqualTo(32_768);
+                })
+                .hasMessage("message of 32770 bytes is larger than the module's maxMessageBytes 32768");
+        assertThat(ref.ask("after").block(BOUND)).isEqualTo("after");
+    }
+
+    /** {@link WasmModule.Builder#wasi(Wasi)}: "@throws NullPointerException if {@code wasi} is null". */
+    @Test
+    void aNullWasiGrantIsRefusedNamingTheParameter() {
+        assertThatThrownBy(() -> WasmModule.builder().wasi(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("wasi");
+    }
+
+    /**
+     * {@link WasmModule.Builder#resource(String)}: read "through the thread's context class loader,
+     * or this library's if there is none".
+     */
+    @Test
+    void aResourceIsReadThroughTheLibrarysClassLoaderWhenTheThreadHasNoContextClassLoader() {
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(null);
+        try {
+            WasmModule rust = WasmModule.builder().resource("/wasm/rust-counter.wasm").build();
+            assertThat(rust).hasToString("WasmModule[resource wasm/rust-counter.wasm, handler=handle, maxMemoryPages=32,"
+                    + " timeBudget=1s, compiled, granted=[]]");
+        } finally {
+            thread.setContextClassLoader(context);
+        }
+    }
 }
