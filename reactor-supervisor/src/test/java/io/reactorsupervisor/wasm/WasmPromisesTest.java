@@ -112,6 +112,47 @@ class WasmPromisesTest extends VirtualTimeTest {
                 .withCauseInstanceOf(MalformedException.class);
     }
 
+    /**
+     * {@link WasmModule.Builder#build()}: "@throws IllegalArgumentException if the bytes are not a
+     * valid WebAssembly module": an export naming a function the module does not have, which
+     * Chicory's parser lets through, is refused with that exception, not an index error.
+     */
+    @ParameterizedTest(name = "compiled={0}")
+    @ValueSource(booleans = {true, false})
+    void anExportNamingAFunctionThatDoesNotExistIsRefusedAtBuild(boolean compiled) {
+        byte[] bytes = HexFormat.of().parseHex(HexFormat.of().formatHex(handMade(ONE_PAGE, RETURNS_I64, ""))
+                .replace("0668616e646c650001", "0668616e646c650070"));
+
+        assertThatIllegalArgumentException().isThrownBy(() -> build(WasmModule.builder().bytes(bytes), compiled))
+                .withMessageStartingWith("invalid WebAssembly module: ");
+    }
+
+    /**
+     * A corrupted copy of counter.wat (one byte changed by a fuzzer) that Chicory's parser accepts
+     * and its compiler fails on with a bare {@code NoSuchElementException}: {@link
+     * WasmModule.Builder#build()} refuses it with an {@link IllegalArgumentException}, as its
+     * javadoc says of bytes that are not a valid module.
+     */
+    @Test
+    void aCorruptedModuleThatTheCompilerChokesOnIsRefusedWithAnIllegalArgumentException() {
+        byte[] bytes = HexFormat.of().parseHex(CORRUPTED_COUNTER);
+
+        assertThatIllegalArgumentException().isThrownBy(() -> WasmModule.builder().bytes(bytes).build())
+                .withMessageStartingWith("invalid WebAssembly module: ");
+    }
+
+    private static final String CORRUPTED_COUNTER = "0061736d0100000001150460027f7f017e60017f017e60017f017f6000017f0307060001020203000503010001072404"
+            + "066d656d6f7279020005616c6c6f630003066865616c746800040668616e646c6500050aba03060c002000ad42208620"
+            + "01ad840b8b0101047f2000410048044041012101410020006b21000b2000210341012102024003402003410a490d0120"
+            + "03410a6e2103200241016a21020c000b0b200220016a21022001044041808002412d3a00000b20022104200021030340"
+            + "200441016b21044180800220046a41302003410a706a3a00002003410a6e2103200420014b0d000b4180800220021000"
+            + "0b0c004101200041016a10026a0b05004180080b08004104280200450b810201017f4100410028020041016a36020020"
+            + "01450440000b20002d00002102200241e300460440410028020010010f0b200241f800460440413c2802004101470440"
+            + "000b410028020010010f0b200241e80046044041044101360200410028020010010fb3200241e7ff460440200041016a"
+            + "2d000041306b400010010f0b200241f0004604403f0010010f0b200241ed004604404170280200ad0f0b200241e40046"
+            + "0440200141006dad0f0b200241ef00460440418080808078417f6dad0f0b200241ee00460440430000c07fa8ad0f0b20"
+            + "0241f30046044041001002ad0f0b200241f20046044041808008410410000f0b200241ec0046044003400c000b0b000b";
+
     /** Package documentation, Memory cap: "A module whose initial memory exceeds the cap ... is refused when built." */
     @Test
     void aModuleDeclaringFourGibibytesOfInitialMemoryIsRefusedAtBuildBeforeAnyIsAllocated() {
