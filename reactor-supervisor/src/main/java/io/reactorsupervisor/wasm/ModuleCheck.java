@@ -10,9 +10,11 @@ import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.Global;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.MutabilityType;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.util.LinkedHashSet;
@@ -127,8 +129,9 @@ final class ModuleCheck {
     }
 
     /**
-     * Every active data segment at a constant offset must lie inside the initial memory, where
-     * instantiation writes it; otherwise every instantiation would trap.
+     * Every active data segment at a constant offset (extended-const arithmetic and immutable
+     * globals included) must lie inside the initial memory, where instantiation writes it;
+     * otherwise every instantiation would trap.
      */
     void dataFits(MemoryLimits memory) {
         long initialBytes = (long) memory.initialPages() * Memory.PAGE_SIZE;
@@ -137,11 +140,11 @@ final class ModuleCheck {
             if (!(segments[i] instanceof ActiveDataSegment)) {
                 continue;
             }
-            List<Instruction> offset = ((ActiveDataSegment) segments[i]).offsetInstructions();
-            if (offset.isEmpty() || offset.get(0).opcode() != OpCode.I32_CONST) {
-                continue; // not a constant: instantiation checks it
+            Integer offset = constantI32(((ActiveDataSegment) segments[i]).offsetInstructions(), 0);
+            if (offset == null) {
+                continue; // not a constant we can evaluate: instantiation checks it
             }
-            long start = Integer.toUnsignedLong((int) offset.get(0).operand(0));
+            long start = Integer.toUnsignedLong(offset);
             long end = start + segments[i].data().length;
             if (end > initialBytes) {
                 throw new IllegalArgumentException("data segment " + i + " (" + segments[i].data().length
@@ -149,6 +152,60 @@ final class ModuleCheck {
                         + memory.initialPages() + " pages (" + initialBytes + " bytes)");
             }
         }
+    }
+
+    /**
+     * The value of a constant i32 expression: {@code i32.const}, the extended-const
+     * {@code i32.add}, {@code i32.sub} and {@code i32.mul}, and {@code global.get} of an immutable
+     * global defined by the module (imported globals are refused before this runs).
+     *
+     * @return the value, or null if the expression uses anything else
+     */
+    private @Nullable Integer constantI32(List<Instruction> expression, int depth) {
+        if (depth > 16) {
+            return null;
+        }
+        int[] stack = new int[expression.size()];
+        int size = 0;
+        for (Instruction instruction : expression) {
+            OpCode op = instruction.opcode();
+            if (op == OpCode.END) {
+                break;
+            } else if (op == OpCode.I32_CONST) {
+                stack[size++] = (int) instruction.operand(0);
+            } else if (op == OpCode.GLOBAL_GET) {
+                Integer value = globalI32((int) instruction.operand(0), depth);
+                if (value == null) {
+                    return null;
+                }
+                stack[size++] = value;
+            } else if ((op == OpCode.I32_ADD || op == OpCode.I32_SUB || op == OpCode.I32_MUL) && size >= 2) {
+                int b = stack[--size];
+                int a = stack[--size];
+                stack[size++] = op == OpCode.I32_ADD ? a + b : op == OpCode.I32_SUB ? a - b : a * b;
+            } else {
+                return null;
+            }
+        }
+        return size == 1 ? stack[0] : null;
+    }
+
+    private @Nullable Integer globalI32(int index, int depth) {
+        var imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            if (imports.getImport(i).importType() == ExternalType.GLOBAL) {
+                return null;
+            }
+        }
+        var globals = module.globalSection();
+        if (globals == null || index < 0 || index >= globals.globalCount()) {
+            return null;
+        }
+        Global global = globals.getGlobal(index);
+        if (global.mutabilityType() != MutabilityType.Const || !ValType.I32.equals(global.valueType())) {
+            return null;
+        }
+        return constantI32(global.initInstructions(), depth + 1);
     }
 
     /** A required function export of the given type. */

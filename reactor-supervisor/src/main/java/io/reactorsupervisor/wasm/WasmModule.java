@@ -631,7 +631,16 @@ public final class WasmModule {
                 source = "resource " + resource;
                 data = readResource(Objects.requireNonNull(resource));
             }
-            return new WasmModule(this, parse(data), source);
+            com.dylibso.chicory.wasm.WasmModule parsed = parse(data);
+            try {
+                return new WasmModule(this, parsed, source);
+            } catch (IllegalArgumentException e) {
+                throw e;
+            } catch (RuntimeException | AssertionError e) {
+                // Chicory's parser leaves some bad indices (an export naming no function, say) to
+                // whoever uses them, and its compiler can fail on code the parser let through.
+                throw new IllegalArgumentException("invalid WebAssembly module: " + e, e);
+            }
         }
 
         private static byte[] readResource(String name) {
@@ -666,7 +675,7 @@ public final class WasmModule {
                 throw new IllegalArgumentException("not a WebAssembly module: " + e.getMessage(), e);
             } catch (ChicoryException e) {
                 throw new IllegalArgumentException("invalid WebAssembly module: " + e.getMessage(), e);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError e) {
                 throw new IllegalArgumentException("not a WebAssembly module: " + e, e);
             }
         }
