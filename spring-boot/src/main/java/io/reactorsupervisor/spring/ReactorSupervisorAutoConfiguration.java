@@ -5,7 +5,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,8 +18,10 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import reactor.core.publisher.Mono;
 
 import io.reactorsupervisor.ChildSpec;
+import io.reactorsupervisor.ComponentState;
 import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.SupervisorSpec;
 
@@ -85,19 +89,34 @@ public class ReactorSupervisorAutoConfiguration {
 
     /**
      * The running tree. It starts when the bean is created, so that other beans can take refs
-     * from it; the context waits for its children in {@link SupervisionLifecycle#start()}.
+     * from it; the context waits for its children in {@link SupervisionLifecycle#start()}. If the
+     * context's refresh fails before the lifecycle exists, the tree is shut down when the context
+     * destroys its singletons.
      *
      * @param properties the configuration
      * @param children the spec beans, in order
      * @param customizers the customizers, in order
+     * @param beanFactory where the tree's shutdown is registered for a failed refresh
+     * @param environment for {@code spring.lifecycle.timeout-per-shutdown-phase}
      * @return the started root
      */
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean(Supervisor.class)
     public Supervisor reactorSupervisor(SupervisorProperties properties, ObjectProvider<ChildSpec> children,
-            ObjectProvider<SupervisorCustomizer> customizers) {
-        return rootSpec(properties, children.orderedStream().toList(), customizers.orderedStream().toList())
-                .start();
+            ObjectProvider<SupervisorCustomizer> customizers, BeanFactory beanFactory, Environment environment) {
+        Duration deadline = shutdownDeadline(properties, environment);
+        Supervisor root = rootSpec(properties, children.orderedStream().toList(),
+                customizers.orderedStream().toList()).start();
+        if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
+            registry.registerDisposableBean("reactorSupervisorShutdownOnFailedRefresh", () -> {
+                ComponentState state = root.snapshot().state();
+                if (state != ComponentState.STOPPED && state != ComponentState.FAILED
+                        && state != ComponentState.STOPPING) {
+                    root.shutdown(deadline).onErrorResume(e -> Mono.empty()).block(deadline.plusSeconds(1));
+                }
+            });
+        }
+        return root;
     }
 
     /**
