@@ -14,8 +14,8 @@ import io.reactorsupervisor.Supervisor;
 import io.reactorsupervisor.SupervisorSnapshot;
 
 /**
- * The tree's health: DOWN when the root has terminated (stopped, or failed because an
- * escalation reached it), UP otherwise, with the root's state, the count of children by
+ * The tree's health: DOWN when the root is stopping or has terminated (stopped, or failed because
+ * an escalation reached it), UP otherwise, with the root's state, the count of children by
  * state, the paths of FAILED children (a tree in degraded mode is UP: it chose to carry on
  * without them) and the children not ready.
  */

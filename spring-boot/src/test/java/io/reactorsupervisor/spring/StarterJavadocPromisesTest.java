@@ -6,10 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -327,5 +334,57 @@ class StarterJavadocPromisesTest {
         assertThat(tree).isNotNull();
         assertThat(tree.termination().block(Duration.ofSeconds(10))).isNull();
         assertThat(tree.snapshot().state()).isEqualTo(ComponentState.STOPPED);
+    }
+
+    /**
+     * {@link SupervisorProperties} and {@code additional-spring-configuration-metadata.json}: the defaults an IDE
+     * shows are those the javadoc documents.
+     */
+    @Test
+    void theConfigurationMetadataCarriesTheDocumentedDefaults() throws IOException {
+        String metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).isNotNull();
+            metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("reactor-supervisor.enabled", "true");
+        defaults.put("reactor-supervisor.root.name", "\"root\"");
+        defaults.put("reactor-supervisor.root.strategy", "\"one-for-one\"");
+        defaults.put("reactor-supervisor.root.escalate-on-failure", "false");
+        defaults.put("reactor-supervisor.startup-timeout", "\"30s\"");
+        defaults.put("reactor-supervisor.recent-events", "100");
+        defaults.put("reactor-supervisor.metrics.enabled", "true");
+        defaults.put("reactor-supervisor.metrics.observations", "true");
+        defaults.put("management.health.reactor-supervisor.enabled", "true");
+        defaults.put("management.health.reactor-supervisor-readiness.enabled", "true");
+        defaults.forEach((key, value) -> assertThat(Pattern.compile("\"name\": \"" + Pattern.quote(key)
+                + "\"(?:(?!\"name\")[\\s\\S])*\"defaultValue\": " + Pattern.quote(value)).matcher(metadata).find())
+                .as(key + " defaults to " + value).isTrue());
+    }
+
+    /** {@link SupervisionLifecycle}: the context waits for the children at most {@code reactor-supervisor.startup-timeout}. */
+    @Test
+    void aChildSlowerToStartThanTheStartupTimeoutFailsStartupNamingTheKey() {
+        CountDownLatch release = new CountDownLatch(1);
+        ComponentSpec<String, String> slow = ComponentSpec.<String, String, Object>named("slow").state(() -> {
+            try {
+                release.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Object();
+        }).syncHandler((s, m) -> m).build();
+        try {
+            runner.withBean("slow", ComponentSpec.class, () -> slow)
+                    .withPropertyValues("reactor-supervisor.startup-timeout=100ms")
+                    .run(context -> {
+                        release.countDown();
+                        assertThat(context).hasFailed().getFailure().hasStackTraceContaining(
+                                "did not start within reactor-supervisor.startup-timeout (PT0.1S)");
+                    });
+        } finally {
+            release.countDown();
+        }
     }
 }
