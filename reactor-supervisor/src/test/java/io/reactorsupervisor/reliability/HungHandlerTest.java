@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -180,11 +179,12 @@ class HungHandlerTest {
                 .hasCauseInstanceOf(HealthCheckFailedException.class);
 
         release.countDown(); // the stuck handler returns its reply now: too late
-        long deadline = System.nanoTime() + WAIT.toNanos(); // bounded in time: a loaded machine wakes it late
-        for (int i = 0; returned.get() == 0 && System.nanoTime() - deadline < 0; i++) {
+        AtomicInteger polls = new AtomicInteger();
+        Eventually.until("the released handler returned while the component kept answering", WAIT, () -> {
+            int i = polls.getAndIncrement();
             assertThat(ref.ask("poll " + i).block(WAIT)).isEqualTo("reply to poll " + i);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
+            return returned.get() != 0;
+        });
         assertThat(returned).hasValue(1);
         assertThat(ref.ask("b").block(WAIT)).isEqualTo("reply to b");
 
