@@ -31,7 +31,8 @@ public final class RestartLimit {
      * At most {@code maxRestarts} restarts within any window of {@code within}. The window is
      * inclusive, as OTP's intensity and period: a restart exactly {@code within} after an
      * earlier one still counts that earlier one. {@code of(0, ..)} allows no restart at all:
-     * the first crash gives up.
+     * the first crash gives up. The window keeps the time of each restart made within it, and
+     * none older: 8 bytes for each, at most {@code maxRestarts} of them.
      *
      * @param maxRestarts how many restarts the window allows, at least 0
      * @param within the length of the sliding window, positive, at most 36500 days
@@ -64,9 +65,12 @@ public final class RestartLimit {
         return within;
     }
 
-    /** @return whether this is {@link #unlimited()} */
+    /**
+     * @return whether this equals {@link #unlimited()}: {@code of(Integer.MAX_VALUE,
+     *     Duration.ofNanos(1))} is that limit too, as {@link #equals} says
+     */
     public boolean isUnlimited() {
-        return this == UNLIMITED;
+        return equals(UNLIMITED);
     }
 
     @Override

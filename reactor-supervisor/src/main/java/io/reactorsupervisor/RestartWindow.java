@@ -1,9 +1,9 @@
 package io.reactorsupervisor;
 
 /**
- * The sliding window of a {@link RestartLimit}: the times of the last {@code maxRestarts}
- * restarts, oldest first, in a ring that grows on demand (a child that never crashes keeps
- * no array). Not thread-safe; its owner serializes access.
+ * The sliding window of a {@link RestartLimit}: the times of the restarts made within it (at
+ * most {@code maxRestarts}), oldest first, in a ring that grows on demand (a child that never
+ * crashes keeps no array). Not thread-safe; its owner serializes access.
  */
 final class RestartWindow {
 
@@ -35,8 +35,13 @@ final class RestartWindow {
         if (max == 0) {
             return false;
         }
-        // inclusive, as OTP's: a restart exactly one window ago still counts
-        if (size == max && nowNanos - times[oldest()] <= windowNanos) {
+        // restarts that have left the window are dropped, as OTP's supervisor drops them: the ring holds
+        // the window's restarts alone, however many were made before (a large limit over a long run)
+        while (size > 0 && nowNanos - times[oldest()] > windowNanos) {
+            size--;
+        }
+        // inclusive, as OTP's: a restart exactly one window ago is still in the ring
+        if (size == max) {
             return false;
         }
         if (size == times.length) {
@@ -44,9 +49,7 @@ final class RestartWindow {
         }
         times[next] = nowNanos;
         next = (next + 1) % times.length;
-        if (size < times.length) {
-            size++;
-        }
+        size++;
         return true;
     }
 
@@ -55,10 +58,7 @@ final class RestartWindow {
     }
 
     private void grow() {
-        if (times.length == max) {
-            return; // full ring: the next record overwrites the oldest
-        }
-        long[] grown = new long[Math.min(max, Math.max(4, times.length * 2))];
+        long[] grown = new long[(int) Math.min(max, Math.max(4L, times.length * 2L))];
         int from = size == 0 ? 0 : oldest();
         for (int i = 0; i < size; i++) {
             grown[i] = times[(from + i) % times.length];
@@ -74,14 +74,21 @@ final class RestartWindow {
      */
     int countWithin(long nowNanos) {
         long[] t = times;
-        int n = Math.min(size, t.length);
+        int length = t.length;
+        int n = Math.min(size, length);
+        int from = Math.floorMod(next - n, Math.max(1, length)); // the oldest; next may belong to a newer ring
         int count = 0;
         for (int i = 0; i < n; i++) {
-            if (nowNanos - t[i] <= windowNanos) {
+            if (nowNanos - t[(from + i) % length] <= windowNanos) {
                 count++;
             }
         }
         return count;
+    }
+
+    /** How many restart times the ring can hold now, for tests: it holds the window's restarts alone. */
+    int capacity() {
+        return times.length;
     }
 
     void clear() {

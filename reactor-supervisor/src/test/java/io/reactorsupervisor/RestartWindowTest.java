@@ -62,4 +62,40 @@ class RestartWindowTest {
         window.clear();
         assertThat(window.tryRecord(2)).isTrue();
     }
+
+    @Test
+    void aHugeLimitKeepsOnlyTheRestartsWithinItsWindow() {
+        // of(MAX_VALUE, 1 s) restarted once a millisecond for 100 s: the ring holds about one second of restarts,
+        // not all 100,000 of them (an unbounded ring ran a crash-looping child out of memory)
+        RestartWindow window = new RestartWindow(RestartLimit.of(Integer.MAX_VALUE, Duration.ofSeconds(1)));
+        long millisecond = SECOND / 1000;
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(window.tryRecord(i * millisecond)).isTrue();
+        }
+        assertThat(window.capacity()).isBetween(1001, 2048);
+        assertThat(window.countWithin(99_999 * millisecond)).isEqualTo(1001); // inclusive: 99.0 s to 99.999 s
+    }
+
+    @Test
+    void countWithinCountsTheRingInItsOrderAfterOldRestartsLeft() {
+        RestartWindow window = new RestartWindow(RestartLimit.of(4, Duration.ofSeconds(10)));
+        for (int i = 0; i < 4; i++) {
+            assertThat(window.tryRecord(i * SECOND)).isTrue(); // 0, 1, 2, 3 s
+        }
+        assertThat(window.tryRecord(12 * SECOND)).isTrue(); // 0 s and 1 s leave; the ring wraps
+        assertThat(window.tryRecord(13 * SECOND)).isTrue();
+        assertThat(window.countWithin(13 * SECOND)).isEqualTo(3); // 3, 12, 13 s: 0 and 1 s left at 12 s, 2 s at 13 s
+        assertThat(window.countWithin(14 * SECOND)).isEqualTo(2);
+        assertThat(window.tryRecord(13 * SECOND)).isTrue();
+        assertThat(window.tryRecord(13 * SECOND)).isFalse(); // 3, 12, 13, 13 s: four within the window
+    }
+
+    @Test
+    void aLimitEqualToUnlimitedIsUnlimited() {
+        RestartLimit same = RestartLimit.of(Integer.MAX_VALUE, Duration.ofNanos(1));
+        assertThat(same).isEqualTo(RestartLimit.unlimited());
+        assertThat(same.isUnlimited()).isTrue();
+        assertThat(same).hasToString("RestartLimit.unlimited()");
+        assertThat(RestartLimit.of(Integer.MAX_VALUE, Duration.ofSeconds(1)).isUnlimited()).isFalse();
+    }
 }
