@@ -34,14 +34,14 @@ public final class CheckpointRule {
     }
 
     /**
-     * A checkpoint after every {@code n} handled messages.
+     * A checkpoint after every {@code messages} handled messages.
      *
-     * @param n at least 1
+     * @param messages at least 1
      * @return the rule
-     * @throws IllegalArgumentException if {@code n} is below 1
+     * @throws IllegalArgumentException if {@code messages} is below 1
      */
-    public static CheckpointRule everyMessages(int n) {
-        return new CheckpointRule(Checks.atLeast(n, 1, "messages"), null);
+    public static CheckpointRule everyMessages(int messages) {
+        return new CheckpointRule(Checks.atLeast(messages, 1, "messages"), null);
     }
 
     /**
@@ -68,14 +68,14 @@ public final class CheckpointRule {
     }
 
     /**
-     * This rule, also taking a checkpoint after every {@code n} handled messages.
+     * This rule, also taking a checkpoint after every {@code messages} handled messages.
      *
-     * @param n at least 1
+     * @param messages at least 1
      * @return a new rule
-     * @throws IllegalArgumentException if {@code n} is below 1
+     * @throws IllegalArgumentException if {@code messages} is below 1
      */
-    public CheckpointRule orEveryMessages(int n) {
-        return new CheckpointRule(Checks.atLeast(n, 1, "messages"), interval);
+    public CheckpointRule orEveryMessages(int messages) {
+        return new CheckpointRule(Checks.atLeast(messages, 1, "messages"), interval);
     }
 
     /** @return the number of messages between checkpoints, or 0 when only the duration counts */

@@ -85,13 +85,13 @@ public final class HealthCheck {
     }
 
     /**
-     * @param failures how many failed checks in a row restart the component, at least 1
+     * @param unhealthyAfter how many failed checks in a row restart the component, at least 1
      * @return a copy with this threshold
-     * @throws IllegalArgumentException if {@code failures} is below 1
+     * @throws IllegalArgumentException if {@code unhealthyAfter} is below 1
      */
-    public HealthCheck withUnhealthyAfter(int failures) {
-        Checks.atLeast(failures, 1, "unhealthyAfter");
-        return new HealthCheck(interval, timeout, failures);
+    public HealthCheck withUnhealthyAfter(int unhealthyAfter) {
+        Checks.atLeast(unhealthyAfter, 1, "unhealthyAfter");
+        return new HealthCheck(interval, timeout, unhealthyAfter);
     }
 
     /** @return the time between probes */
