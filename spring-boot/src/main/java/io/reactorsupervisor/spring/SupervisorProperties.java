@@ -31,16 +31,19 @@ import io.reactorsupervisor.SupervisionStrategy;
  *       mailbox: { capacity: 500 }
  * </pre>
  *
- * @param enabled whether the starter builds and starts a tree
- * @param root the root supervisor
- * @param defaults settings applied to every component of the tree (not to supervisors)
- * @param components settings applied to one child, by its path below the root ({@code billing},
- *     {@code shop/billing}; write a path with '/' as {@code "[shop/billing]"} in YAML)
- * @param startupTimeout how long the context waits for the tree's children to start
- * @param shutdownDeadline the tree's shutdown deadline; by default
- *     {@code spring.lifecycle.timeout-per-shutdown-phase}
- * @param recentEvents how many recent events and dead letters the {@code supervision} endpoint keeps
- * @param metrics how the tree is bound to the application's {@code MeterRegistry}
+ * <p>The descriptions of the components below are plain sentences: Spring Boot's configuration
+ * processor copies them, as they are, into the metadata an IDE shows.
+ *
+ * @param enabled Whether the starter builds and starts a supervision tree.
+ * @param root The root supervisor.
+ * @param defaults Settings applied to every component of the tree (not to supervisors).
+ * @param components Settings applied to one child, by its path below the root, such as billing or
+ *     shop/billing. In YAML, write a path with a '/' in brackets and quotes: "[shop/billing]".
+ * @param startupTimeout How long the context waits for the tree's children to start.
+ * @param shutdownDeadline The tree's shutdown deadline. Defaults to
+ *     spring.lifecycle.timeout-per-shutdown-phase.
+ * @param recentEvents How many recent events and dead letters the supervision endpoint keeps.
+ * @param metrics How the tree is bound to the application's MeterRegistry.
  */
 @ConfigurationProperties("reactor-supervisor")
 public record SupervisorProperties(@DefaultValue("true") boolean enabled, @DefaultValue Root root,
@@ -85,14 +88,13 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
      * reactor-supervisor.metrics.max-tagged-components=200
      * </pre>
      *
-     * @param enabled whether the tree is bound at all
-     * @param tags tags added to every meter of the tree, by key ({@code tags.app=shop}); not a key the
-     *     binding sets itself ({@code component}, {@code supervisor.strategy}, {@code reason},
-     *     {@code outcome}, {@code state}, {@code breaker})
-     * @param maxTaggedComponents how many components get meters of their own, the others being counted
-     *     in their supervisor's group; the library's default (1,000) when absent
-     * @param observations whether each ask and handling is an {@code Observation} in the application's
-     *     {@code ObservationRegistry}, when it has one
+     * @param enabled Whether the tree is bound to the application's MeterRegistry at all.
+     * @param tags Tags added to every meter of the tree, by key, such as tags.app=shop. Not a key the
+     *     binding sets itself: component, supervisor.strategy, reason, outcome, state or breaker.
+     * @param maxTaggedComponents How many components get meters of their own, the others being
+     *     counted in their supervisor's group. Defaults to the library's default, 1,000.
+     * @param observations Whether each ask and handling is an Observation in the application's
+     *     ObservationRegistry, when it has one.
      */
     public record Metrics(@DefaultValue("true") boolean enabled, @Nullable Map<String, String> tags,
             @Nullable Integer maxTaggedComponents, @DefaultValue("true") boolean observations) {
@@ -124,11 +126,12 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
     /**
      * The root supervisor.
      *
-     * @param name the root's name
-     * @param strategy how the root restarts its children
-     * @param intensity the root's restart intensity across all its children; the library's default when absent
-     * @param escalateOnFailure whether the root fails when a child gives up (then the tree terminates, health is
-     *     DOWN and liveness BROKEN), instead of carrying on without it
+     * @param name The root's name.
+     * @param strategy How the root restarts its children.
+     * @param intensity The root's restart intensity across all its children. Defaults to the
+     *     library's default.
+     * @param escalateOnFailure Whether the root fails when a child gives up (then the tree
+     *     terminates, health is DOWN and liveness BROKEN), instead of carrying on without it.
      */
     public record Root(@DefaultValue("root") String name, @DefaultValue("one-for-one") SupervisionStrategy strategy,
             @Nullable Limit intensity, @DefaultValue("false") boolean escalateOnFailure) {
@@ -138,12 +141,12 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
      * Settings of a component (or, for {@code restart}, {@code limit} and {@code policy}, a
      * supervisor); each absent key leaves the spec's value.
      *
-     * @param restart the restart strategy
-     * @param limit the restart limit
-     * @param policy when the child is restarted: {@code permanent}, {@code transient}, {@code temporary}
-     * @param mailbox the mailbox
-     * @param healthCheck the health check
-     * @param processingTimeout the longest a message may be handled before it counts as a crash
+     * @param restart The restart strategy.
+     * @param limit The restart limit.
+     * @param policy When the child is restarted: permanent, transient or temporary.
+     * @param mailbox The mailbox.
+     * @param healthCheck The health check.
+     * @param processingTimeout The longest a message may be handled before it counts as a crash.
      */
     public record Settings(@Nullable Restart restart, @Nullable Limit limit, @Nullable RestartPolicy policy,
             @Nullable MailboxSettings mailbox, @Nullable HealthCheckSettings healthCheck,
@@ -159,13 +162,13 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
      * A restart strategy. {@code immediate} needs nothing; {@code delayed} needs {@code delay};
      * {@code exponential-backoff} needs {@code initial} and {@code max}.
      *
-     * @param strategy which strategy
-     * @param delay the delay before each restart ({@code delayed})
-     * @param initial the first delay ({@code exponential-backoff})
-     * @param max the longest delay ({@code exponential-backoff})
-     * @param multiplier the factor between delays ({@code exponential-backoff}, default 2)
-     * @param jitter the share of random jitter, 0 to 1 ({@code exponential-backoff})
-     * @param resetAfter the running time without crash after which the backoff starts over
+     * @param strategy Which strategy: immediate, delayed or exponential-backoff.
+     * @param delay The delay before each restart (delayed).
+     * @param initial The first delay (exponential-backoff).
+     * @param max The longest delay (exponential-backoff).
+     * @param multiplier The factor between delays (exponential-backoff). Defaults to 2.
+     * @param jitter The share of random jitter, 0 to 1 (exponential-backoff).
+     * @param resetAfter The running time without a crash after which the backoff starts over.
      */
     public record Restart(Kind strategy, @Nullable Duration delay, @Nullable Duration initial,
             @Nullable Duration max, @Nullable Double multiplier, @Nullable Double jitter,
@@ -185,9 +188,9 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
     /**
      * A restart limit: at most {@code max-restarts} within {@code within}, or {@code unlimited}.
      *
-     * @param maxRestarts the most restarts within the window
-     * @param within the sliding window
-     * @param unlimited whether restarts are unlimited (then the other two must be absent)
+     * @param maxRestarts The most restarts within the window.
+     * @param within The length of the sliding window.
+     * @param unlimited Whether restarts are unlimited (then the other two must be absent).
      */
     public record Limit(@Nullable Integer maxRestarts, @Nullable Duration within,
             @DefaultValue("false") boolean unlimited) {
@@ -196,8 +199,8 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
     /**
      * A mailbox: bounded to {@code capacity} messages, or {@code unbounded}.
      *
-     * @param capacity the most messages it holds
-     * @param unbounded whether it has no bound (then capacity must be absent)
+     * @param capacity The most messages the mailbox holds.
+     * @param unbounded Whether the mailbox has no bound (then capacity must be absent).
      */
     public record MailboxSettings(@Nullable Integer capacity, @DefaultValue("false") boolean unbounded) {
     }
@@ -205,9 +208,9 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
     /**
      * A health check.
      *
-     * @param interval how often the component is checked
-     * @param timeout how long a check or a message may take before it counts as a failure
-     * @param unhealthyAfter how many failed checks in a row make the component a crash
+     * @param interval How often the component is checked.
+     * @param timeout How long a check or a message may take before it counts as a failure.
+     * @param unhealthyAfter How many failed checks in a row make the component a crash.
      */
     public record HealthCheckSettings(@Nullable Duration interval, @Nullable Duration timeout, @Nullable Integer unhealthyAfter) {
     }
