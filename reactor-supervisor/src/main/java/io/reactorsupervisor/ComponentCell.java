@@ -6,14 +6,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 
@@ -62,14 +60,14 @@ final class ComponentCell extends ChildCell {
     /** A restart its supervisor granted, for the drain to pass on to the retry spec. */
     private volatile Signals.@Nullable Crashed granted;
     /** An incarnation subscribed and waiting for the drain to begin it. */
-    private volatile @Nullable Incarnation pending;
+    volatile @Nullable Incarnation pending;
     volatile @Nullable Incarnation current;
     /** The pipeline has ended with {@link #endCause} (null when stopped): flush, then tell the parent. */
     private volatile boolean endPending;
     private volatile @Nullable Throwable endCause;
-    private volatile @Nullable Disposable stopDeadline;
+    private volatile @Nullable StopDeadline stopDeadline;
     /** The stop's deadline has passed: no incarnation begins any more, whatever the verdicts. */
-    private volatile boolean deadlinePassed;
+    volatile boolean deadlinePassed;
     /** A stop with a deadline is under way: handlers run guarded, so that the deadline can abandon them. */
     volatile boolean stopArmed;
     /** The next incarnation starts a new pipeline: its drain takes no worker (see {@link #detached()}). */
@@ -127,11 +125,6 @@ final class ComponentCell extends ChildCell {
     @Nullable Throwable failureCause() {
         Throwable cause = endCause;
         return state() == ComponentState.FAILED && cause != null ? Signals.unwrap(cause) : null;
-    }
-
-    /** The reason a stop past its deadline gives. */
-    String deadlineReason() {
-        return tree.closing ? "shutdown deadline passed" : "stop deadline passed";
     }
 
     // ------------------------------------------------------------------ the drain
@@ -285,7 +278,7 @@ final class ComponentCell extends ChildCell {
         }
         if (deadlinePassed && state() == ComponentState.STOPPING) {
             inc.ended = true; // restarted to drain, past the deadline (its state factory may keep failing)
-            inc.actual.onError(new Signals.Stop(deadlineReason()));
+            inc.actual.onError(new Signals.Stop(StopDeadline.reason(tree)));
             return;
         }
         if (!inc.createState()) {
@@ -396,10 +389,10 @@ final class ComponentCell extends ChildCell {
 
     @Override
     void ended(@Nullable Throwable cause) {
-        Disposable deadline = stopDeadline;
+        StopDeadline deadline = stopDeadline;
         if (deadline != null) {
             stopDeadline = null;
-            deadline.dispose();
+            deadline.cancel();
         }
         if (state().isTerminal()) {
             stopArmed = false; // started again, it runs unguarded
@@ -433,43 +426,14 @@ final class ComponentCell extends ChildCell {
         }
         deadlinePassed = false;
         stopArmed = true;
-        // a stop that completes at once (on Schedulers.immediate()) needs no timer
         signal();
-        if (!state().isTerminal()) {
-            Disposable timer = timer().schedule(this::deadlinePassed, deadline.toNanos(), TimeUnit.NANOSECONDS);
-            stopDeadline = timer;
+        StopDeadline d = StopDeadline.start(this, deadline);
+        if (d != null) {
+            stopDeadline = d;
             if (state().isTerminal()) {
-                timer.dispose(); // it ended meanwhile, maybe before ended() could see the timer
+                d.cancel(); // it ended meanwhile, maybe before ended() could see the deadline
             }
         }
-    }
-
-    /** The stop's deadline passed: the message in progress and what is left become dead letters. */
-    private void deadlinePassed() {
-        if (state().isTerminal()) {
-            return;
-        }
-        String path = path();
-        String previousMdc = Mdc.put(path); // on the timer's thread
-        try {
-            Tree.LOG.warn("'{}' did not drain its mailbox within the stop deadline", path);
-        } finally {
-            Mdc.restore(previousMdc);
-        }
-        deadlinePassed = true;
-        Incarnation inc = current;
-        if (inc == null) {
-            inc = pending;
-        }
-        if (inc != null) {
-            inc.kill(new DeadlinePassed());
-            return;
-        }
-        // between incarnations (a crash while stopping, waiting out its restart delay): it ends now
-        cancelPipeline();
-        String reason = deadlineReason();
-        stopped(reason);
-        ended(new Signals.Stop(reason));
     }
 
     /** Records a guard's state (a circuit breaker's), shown in the snapshot. */
@@ -532,14 +496,5 @@ final class ComponentCell extends ChildCell {
         boolean ready = s == ComponentState.RUNNING && !cspec.overReadinessThreshold(depth);
         return new ComponentSnapshot(name, path(), s, restarts, uptime(), depth, handled, deadLetters, g, ready,
                 lastDirective);
-    }
-
-    /** The kill a stop's deadline posts: not a crash; the message in progress is dead-lettered. */
-    static final class DeadlinePassed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        DeadlinePassed() {
-            super("stop deadline passed", null, false, false);
-        }
     }
 }

@@ -417,11 +417,11 @@ final class Incarnation implements Subscription {
             crashed(item, killedDeliveries, cause, directive);
             return;
         }
-        if (cause instanceof ComponentCell.DeadlinePassed) {
+        if (cause instanceof StopDeadline.Passed) {
             if (item != null) {
                 cell.deadLetter(item, cell.refusalReason(ComponentState.STOPPED), null);
             }
-            cell.finish(this, new Signals.Stop(cell.deadlineReason()), false);
+            cell.finish(this, new Signals.Stop(StopDeadline.reason(cell.tree)), false);
             return;
         }
         crashed(item, killedDeliveries, cause, Directive.RESTART);
