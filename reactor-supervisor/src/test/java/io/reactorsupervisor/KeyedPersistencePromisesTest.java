@@ -1,0 +1,394 @@
+package io.reactorsupervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/**
+ * The promises of the README's "Keyed components" and "State that survives restarts" sections, and
+ * of the javadoc of the classes they use, that no other test checks; with hostile inputs: nulls,
+ * odd keys, stores and codecs that throw errors or never answer. On virtual time.
+ */
+class KeyedPersistencePromisesTest extends VirtualTimeTest {
+
+    private final StateStore memory = StateStore.inMemory();
+
+    private static EntitiesSpec.Builder<String, String, String> orders() {
+        return EntitiesSpec.named("orders", String.class, ComponentTest.memo("order").build());
+    }
+
+    private static void expect(ComponentRef<String, Integer> ref, String message, int reply) {
+        StepVerifier.create(ref.ask(message)).expectNext(reply).verifyComplete();
+    }
+
+    private ComponentRef<String, Integer> run(ComponentSpec<String, Integer> spec) {
+        return start(Supervisor.named("root").child(spec)).ref(spec);
+    }
+
+    private Entities<String, String, Integer> counters(Persistence<PersistentStateTest.Counter> persistence) {
+        ComponentSpec<String, Integer> counter = PersistentStateTest.counter("counter")
+                .restart(RestartStrategy.immediate()).persistent(persistence).build();
+        EntitiesSpec<String, String, Integer> spec = EntitiesSpec.named("counters", String.class, counter).build();
+        return start(Supervisor.named("root").entities(spec)).entities(spec);
+    }
+
+    // ------------------------------------------------------------------ specs
+
+    /**
+     * EntitiesSpec.Builder: "each method checks its argument when it is given"; STYLE: a bad argument is
+     * an IllegalArgumentException naming the parameter, the allowed range and the value, a null an
+     * NPE naming the parameter.
+     */
+    @Test
+    void entitiesSpecOptionsRefuseNullsAndOutOfRangeValuesNamingTheParameter() {
+        assertThatThrownBy(() -> orders().idleTimeout(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("idleTimeout");
+        assertThatThrownBy(() -> orders().passivationTimeout(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("passivationTimeout");
+        assertThatThrownBy(() -> orders().intensity(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("intensity");
+        assertThatThrownBy(() -> orders().maxWaiting(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxWaiting must be >= 1, but was 0");
+        assertThatThrownBy(() -> orders().maxActive(Integer.MIN_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxActive must be >= 1, but was -2147483648");
+        assertThatThrownBy(() -> orders().idleTimeout(Duration.ofDays(36_501)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idleTimeout must be at least PT0.001S and at most 36500 days (100 years), but was PT876024H");
+        assertThatThrownBy(() -> orders().passivationTimeout(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("passivationTimeout must be positive and at most 36500 days (100 years), but was PT-0.001S");
+        assertThatThrownBy(() -> EntitiesSpec.named(null, String.class, ComponentTest.memo("t").build()))
+                .isInstanceOf(NullPointerException.class).hasMessage("name");
+        assertThatThrownBy(() -> EntitiesSpec.named("orders", null, ComponentTest.memo("t").build()))
+                .isInstanceOf(NullPointerException.class).hasMessage("keyType");
+        assertThatThrownBy(() -> EntitiesSpec.named(" ", String.class, ComponentTest.memo("t").build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("name must be non-blank and must not contain '/', but was ' '");
+    }
+
+    /**
+     * "idleTimeout ... Default: never"; "maxActive ... Default: unbounded"; "maxWaiting ... Default:
+     * unbounded"; "intensity ... default RestartLimit.DEFAULT" (README: "default 10 a minute"); the
+     * template is "shared, not copied per key".
+     */
+    @Test
+    void entitiesSpecDefaultsAreTheDocumentedOnes() {
+        ComponentSpec<String, String> template = ComponentTest.memo("order").build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("orders", String.class, template).build();
+        assertThat(spec.idleTimeout()).isNull();
+        assertThat(spec.maxActive()).isEqualTo(EntitiesSpec.UNBOUNDED).isEqualTo(Integer.MAX_VALUE);
+        assertThat(spec.maxWaiting()).isEqualTo(EntitiesSpec.UNBOUNDED);
+        assertThat(spec.intensity()).isEqualTo(RestartLimit.DEFAULT).isEqualTo(RestartLimit.of(10, Duration.ofMinutes(1)));
+        assertThat(spec.template()).isSameAs(template);
+        assertThat(spec.keyType()).isEqualTo(String.class);
+        assertThat(spec).hasToString("EntitiesSpec[orders, template order, idleTimeout none, maxActive unbounded]");
+    }
+
+    /**
+     * Persistence, CheckpointRule, StoredState, StateCodec: "@throws IllegalArgumentException if
+     * crashes is not within 1 to 1000", "prefix at most 200 characters", "interval positive, at most
+     * 36500 days", "messages at least 1", "version positive"; nulls name their parameter.
+     */
+    @Test
+    void persistenceSpecsRefuseNullsAndOutOfRangeValuesNamingTheParameter() {
+        StateCodec<PersistentStateTest.Counter> codec = PersistentStateTest.CODEC;
+        assertThatThrownBy(() -> Persistence.of(memory, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("codec");
+        assertThatThrownBy(() -> Persistence.of(memory, codec).checkpoint(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("rule");
+        assertThatThrownBy(() -> Persistence.of(memory, codec).keyPrefix(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("prefix");
+        assertThatThrownBy(() -> Persistence.of(memory, codec).discardAfter(1001))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("discardAfter must be between 1 and 1000, but was 1001");
+        assertThat(Persistence.of(memory, codec).discardAfter(1000).discardAfter()).isEqualTo(1000);
+        assertThat(Persistence.of(memory, codec).keyPrefix("p".repeat(200)).keyPrefix()).hasSize(200);
+        assertThatThrownBy(() -> CheckpointRule.every(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("interval");
+        assertThatThrownBy(() -> CheckpointRule.every(Duration.ofDays(36_501)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("interval must be positive and at most 36500 days (100 years), but was PT876024H");
+        assertThatThrownBy(() -> CheckpointRule.everyMessages(5).orEvery(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("interval must be positive and at most 36500 days (100 years), but was PT0S");
+        assertThatThrownBy(() -> CheckpointRule.every(Duration.ofSeconds(1)).orEveryMessages(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("messages must be >= 1, but was -1");
+        assertThatThrownBy(() -> StoredState.of(1, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("bytes");
+        assertThatThrownBy(() -> StoredState.of(Long.MIN_VALUE, new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("version must be at least 1, but was -9223372036854775808");
+        assertThatThrownBy(() -> StateCodec.of(null, b -> b)).isInstanceOf(NullPointerException.class)
+                .hasMessage("encoder");
+        assertThatThrownBy(() -> StateCodec.<byte[]>of(b -> b, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("decoder");
+        assertThatThrownBy(() -> PersistentStateTest.counter("c").persistent(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("persistence");
+    }
+
+    /**
+     * CheckpointRule: "messages(): the number of messages between checkpoints, or 0 when only the
+     * duration counts"; "interval(): ... null when only the number of messages counts"; EVERY_MESSAGE
+     * is "a checkpoint after every handled message"; immutable (orEvery returns a new rule).
+     */
+    @Test
+    void checkpointRulesSayWhatTheyCount() {
+        assertThat(CheckpointRule.everyMessages(5).messages()).isEqualTo(5);
+        assertThat(CheckpointRule.everyMessages(5).interval()).isNull();
+        assertThat(CheckpointRule.every(Duration.ofSeconds(5)).messages()).isZero();
+        assertThat(CheckpointRule.every(Duration.ofSeconds(5)).interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(CheckpointRule.EVERY_MESSAGE).isEqualTo(CheckpointRule.everyMessages(1))
+                .hasToString("CheckpointRule[every message]");
+        CheckpointRule n = CheckpointRule.everyMessages(100);
+        CheckpointRule both = n.orEvery(Duration.ofSeconds(5));
+        assertThat(n.interval()).isNull();
+        assertThat(both).isEqualTo(CheckpointRule.every(Duration.ofSeconds(5)).orEveryMessages(100))
+                .hasToString("CheckpointRule[every 100 messages or every 5 s]");
+        assertThat(Persistence.of(memory, PersistentStateTest.CODEC).checkpoint(both).rule()).isSameAs(both);
+    }
+
+    // ------------------------------------------------------------------ keys
+
+    /**
+     * Entities.ref: "@throws IllegalArgumentException if ... its name is blank"; EntitiesSpec: "a key is
+     * named by its toString()": a key whose toString() is null is refused by name, as a null key is.
+     */
+    @Test
+    void anEmptyKeyAndAKeyWithoutANameAreRefusedSaying() {
+        EntitiesSpec<Object, String, String> spec = EntitiesSpec.named("orders", Object.class,
+                ComponentTest.memo("order").build()).build();
+        Entities<Object, String, String> orders = start(Supervisor.named("root").entities(spec)).entities(spec);
+        assertThatThrownBy(() -> orders.ref("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("key must be non-blank and at most 256 characters, but was '' (0 characters)");
+        Object nameless = new Object() {
+            @Override
+            public String toString() {
+                return null;
+            }
+        };
+        assertThatThrownBy(() -> orders.ref(nameless)).isInstanceOf(NullPointerException.class)
+                .hasMessage("key.toString()");
+        assertThatThrownBy(() -> orders.ref("\u0000")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("key must not contain '/' or control characters (it names a path segment), but was '?'");
+        assertThat(orders.snapshot().activations()).isZero();
+    }
+
+    /**
+     * Entities.passivate and snapshot(key): "@throws NullPointerException if key is null",
+     * "@throws IllegalArgumentException as ref(Object)".
+     */
+    @Test
+    void passivateAndSnapshotCheckTheirKeyAsRefDoes() {
+        EntitiesSpec<String, String, String> spec = orders().build();
+        Entities<String, String, String> orders = start(Supervisor.named("root").entities(spec)).entities(spec);
+        assertThatThrownBy(() -> orders.passivate(null)).isInstanceOf(NullPointerException.class).hasMessage("key");
+        assertThatThrownBy(() -> orders.snapshot((String) null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("key");
+        assertThatThrownBy(() -> orders.passivate("a/b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("key must not contain '/' or control characters (it names a path segment), but was 'a/b'");
+        assertThatThrownBy(() -> orders.snapshot("x".repeat(257))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("...' (257 characters)");
+    }
+
+    /**
+     * Entities.passivate: "a Mono of true once the component has stopped, or of false at once if the
+     * key has no running component"; Entities.ref: "Its state() is ... STARTING when it is not [active]".
+     */
+    @Test
+    void passivateIsFalseAtOnceForAKeyWithoutAComponentAndARefOfAnInactiveKeyIsStarting() {
+        EntitiesSpec<String, String, String> spec = orders().build();
+        Entities<String, String, String> orders = start(Supervisor.named("root").entities(spec)).entities(spec);
+        assertThat(orders.passivate("never").block(Duration.ofSeconds(1))).isFalse();
+        ComponentRef<String, String> ref = orders.ref("42");
+        assertThat(ref.state()).isEqualTo(ComponentState.STARTING);
+        StepVerifier.create(ref.ask("a")).expectNext("1:a").verifyComplete();
+        assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
+        assertThat(orders.passivate("42").block(Duration.ofSeconds(1))).isTrue();
+        assertThat(ref.state()).isEqualTo(ComponentState.STARTING);
+        assertThat(orders.passivate("42").block(Duration.ofSeconds(1))).isFalse();
+        assertThat(orders.snapshot().passivations()).isEqualTo(1);
+        assertThat(events(SupervisionEvent.Started.class, "root/orders/never")).isEmpty();
+    }
+
+    /** README: "the Stopped event says why (passivated: idle for 30 min, ...)". */
+    @Test
+    void anIdlePassivationSaysSoInTheWordsOfTheReadme() {
+        EntitiesSpec<String, String, String> spec = orders().idleTimeout(Duration.ofMinutes(30)).build();
+        Entities<String, String, String> orders = start(Supervisor.named("shop").entities(spec)).entities(spec);
+        StepVerifier.create(orders.ref("c-42").ask("a")).expectNext("1:a").verifyComplete();
+        advance(Duration.ofMinutes(30).minusMillis(1));
+        assertThat(orders.snapshot().active()).isEqualTo(1);
+        advance(Duration.ofMinutes(8)); // 1.25 * 30 min = 37.5 min
+        assertThat(orders.snapshot().active()).isZero();
+        assertThat(events(SupervisionEvent.Stopped.class, "shop/orders/c-42")).extracting(SupervisionEvent.Stopped::reason)
+                .containsExactly("passivated: idle for 30 min");
+    }
+
+    // ------------------------------------------------------------------ persistence, keyed
+
+    /**
+     * README: "A graceful stop (..., a passivation) ... saves what was handled since the last
+     * checkpoint"; Persistence: "A component that ends for good (a stop, a passivation, a shutdown)
+     * tells its supervisor once its last save has ended"; "What a restart starts from. The key's last
+     * checkpoint, once the saves of that key still under way in this process have ended, so a
+     * component always reads its own last write"; a message sent while its key is being passivated is
+     * "delivered to the next activation". With a slow store: the passivation ends after its save, and
+     * the next activation reads it.
+     */
+    @Test
+    void aPassivationSavesWhatTheRuleHadNotAndTheNextActivationReadsItEvenFromASlowStore() {
+        AtomicInteger saves = new AtomicInteger();
+        StateStore slow = new PersistentStateTest.Delegating(memory) {
+            @Override
+            public Mono<Boolean> save(String key, StoredState state) {
+                saves.incrementAndGet();
+                return Mono.delay(Duration.ofSeconds(3)).then(super.save(key, state));
+            }
+        };
+        Entities<String, String, Integer> counters = counters(Persistence.of(slow, PersistentStateTest.CODEC)
+                .checkpoint(CheckpointRule.everyMessages(1000)).keyPrefix("app:"));
+        expect(counters.ref("a"), "add", 1);
+        expect(counters.ref("a"), "add", 2);
+        assertThat(saves).hasValue(0);
+        AtomicBoolean passivated = new AtomicBoolean();
+        counters.passivate("a").subscribe(passivated::set);
+        advance(10);
+        assertThat(saves).hasValue(1);
+        assertThat(passivated).as("passivated before its last save ended").isFalse();
+        Mono<Integer> next = counters.ref("a").ask("add"); // while it passivates
+        AtomicInteger reply = new AtomicInteger();
+        next.subscribe(reply::set, e -> { });
+        advance(Duration.ofSeconds(3));
+        assertThat(passivated).isTrue();
+        assertThat(memory.load("app:root/counters/a").block()).isEqualTo(StoredState.of(1, new byte[] {'2'}));
+        advance(10);
+        assertThat(reply).hasValue(3);
+        assertThat(events(SupervisionEvent.StateRestored.class, "root/counters/a")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.key()).isEqualTo("app:root/counters/a");
+                    assertThat(r.version()).isEqualTo(1L);
+                });
+    }
+
+    // ------------------------------------------------------------------ hostile codecs and stores
+
+    /**
+     * StateCodec: "An encode that throws skips that checkpoint (a CheckpointFailed event; the component
+     * keeps running)": an Error too, and the next checkpoint replaces it.
+     */
+    @Test
+    void anEncoderThatThrowsAnErrorSkipsThatCheckpointAndTheComponentRunsOn() {
+        AtomicBoolean broken = new AtomicBoolean(true);
+        StateCodec<PersistentStateTest.Counter> codec = StateCodec.of(c -> {
+            if (broken.get()) {
+                throw new AssertionError("encoder bug");
+            }
+            return PersistentStateTest.CODEC.encode(c);
+        }, PersistentStateTest.CODEC::decode);
+        ComponentSpec<String, Integer> spec = PersistentStateTest.counter("c")
+                .persistent(Persistence.of(memory, codec)).build();
+        ComponentRef<String, Integer> ref = run(spec);
+        expect(ref, "add", 1);
+        assertThat(events(SupervisionEvent.CheckpointFailed.class, "root/c")).singleElement().satisfies(f -> {
+            assertThat(f.version()).isEqualTo(1L);
+            assertThat(f.cause()).hasMessage("encoding the state of 'root/c' failed")
+                    .hasRootCauseInstanceOf(AssertionError.class).hasRootCauseMessage("encoder bug");
+        });
+        assertThat(memory.load("root/c").block()).isNull();
+        broken.set(false);
+        expect(ref, "add", 2);
+        assertThat(memory.load("root/c").block()).isEqualTo(StoredState.of(1, new byte[] {'2'}));
+        assertThat(events(SupervisionEvent.Crashed.class)).isEmpty();
+    }
+
+    /**
+     * README: "a save ... logged, event CheckpointFailed; the component keeps running"; "a load: the
+     * incarnation's start fails: a crash under the component's restart strategy and limit"; the
+     * library's rule: a failing callback fails that one component, not the tree. A store whose methods
+     * throw an Error, not even in their Mono.
+     */
+    @Test
+    void aStoreThatThrowsErrorsFailsItsCallsAndNothingElse() {
+        AtomicBoolean broken = new AtomicBoolean();
+        StateStore throwing = new PersistentStateTest.Delegating(memory) {
+            @Override
+            public Mono<StoredState> load(String key) {
+                if (broken.get()) {
+                    throw new AssertionError("load bug");
+                }
+                return super.load(key);
+            }
+
+            @Override
+            public Mono<Boolean> save(String key, StoredState state) {
+                if (broken.get()) {
+                    throw new AssertionError("save bug");
+                }
+                return super.save(key, state);
+            }
+        };
+        ComponentSpec<String, Integer> c = PersistentStateTest.counter("c")
+                .restart(RestartStrategy.delayed(Duration.ofSeconds(1)))
+                .limit(RestartLimit.of(100, Duration.ofMinutes(1)))
+                .persistent(Persistence.of(throwing, PersistentStateTest.CODEC)).build();
+        ComponentSpec<String, Integer> other = PersistentStateTest.counter("other").build();
+        Supervisor root = start(Supervisor.named("root").child(c).child(other));
+        ComponentRef<String, Integer> ref = root.ref(c);
+        expect(ref, "add", 1);
+        broken.set(true);
+        expect(ref, "add", 2); // its save throws: the component runs on
+        assertThat(events(SupervisionEvent.CheckpointFailed.class, "root/c")).singleElement()
+                .satisfies(f -> assertThat(f.cause()).isInstanceOf(AssertionError.class).hasMessage("save bug"));
+        ref.tell("boom"); // the restart's load throws: a crash, restarted under its strategy
+        advance(Duration.ofSeconds(3));
+        assertThat(ref.state()).isEqualTo(ComponentState.RESTARTING);
+        assertThat(events(SupervisionEvent.Crashed.class, "root/c")).hasSizeGreaterThanOrEqualTo(3).last()
+                .satisfies(e -> assertThat(e.cause()).hasMessageStartingWith("loading the state of 'root/c'")
+                        .hasRootCauseInstanceOf(AssertionError.class).hasRootCauseMessage("load bug"));
+        expect(root.ref(other), "add", 1);
+        assertThat(root.snapshot().state()).isEqualTo(ComponentState.RUNNING);
+        broken.set(false);
+        advance(Duration.ofSeconds(1));
+        expect(ref, "add", 2); // from its last checkpoint, version 1
+        assertThat(events(SupervisionEvent.StateDiscarded.class)).isEmpty();
+    }
+
+    /**
+     * StateCodec: "A decode that throws crashes the incarnation that was restoring the state, which
+     * counts towards discarding that checkpoint": a StackOverflowError too, of one key, the other
+     * keys untouched.
+     */
+    @Test
+    void aDecoderThatThrowsAnErrorCrashesThatKeyAndItsCheckpointIsDiscarded() {
+        StateCodec<PersistentStateTest.Counter> codec = StateCodec.of(PersistentStateTest.CODEC::encode, b -> {
+            if (b[0] == '2') {
+                throw new StackOverflowError("decoder recursion");
+            }
+            return PersistentStateTest.CODEC.decode(b);
+        });
+        Entities<String, String, Integer> counters = counters(Persistence.of(memory, codec).discardAfter(2));
+        expect(counters.ref("a"), "add", 1);
+        expect(counters.ref("a"), "add", 2); // "2" cannot be decoded
+        expect(counters.ref("b"), "add", 1);
+        counters.ref("a").tell("boom");
+        StepVerifier.create(counters.ref("a").ask("add")).then(() -> advance(10)).expectNext(1).verifyComplete();
+        assertThat(events(SupervisionEvent.StateDiscarded.class, "root/counters/a")).singleElement()
+                .satisfies(d -> {
+                    assertThat(d.version()).isEqualTo(2L);
+                    assertThat(d.crashes()).isEqualTo(2);
+                });
+        assertThat(events(SupervisionEvent.Crashed.class, "root/counters/a")).hasSize(3).last()
+                .satisfies(e -> assertThat(e.cause()).hasMessage("decoding the checkpoint of 'root/counters/a' "
+                        + "(key 'root/counters/a', version 2) failed").hasRootCauseInstanceOf(StackOverflowError.class));
+        expect(counters.ref("b"), "add", 2);
+        assertThat(events(SupervisionEvent.Crashed.class)).extracting(SupervisionEvent::path)
+                .containsOnly("root/counters/a");
+    }
+}
