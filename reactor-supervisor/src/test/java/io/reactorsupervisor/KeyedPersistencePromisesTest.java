@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -390,5 +391,73 @@ class KeyedPersistencePromisesTest extends VirtualTimeTest {
         expect(counters.ref("b"), "add", 2);
         assertThat(events(SupervisionEvent.Crashed.class)).extracting(SupervisionEvent::path)
                 .containsOnly("root/counters/a");
+    }
+
+    /**
+     * README: "a load: the incarnation's start fails: a crash under the component's restart strategy
+     * and limit (back off, then give up)"; Persistence: "a save that has not ended within 10 seconds
+     * counts as failed, so that a store that never answers cannot hold the key's later saves" ... A load
+     * that never answers is bounded the same way: it counts as failed after 10 s, and the component
+     * is restarted under its strategy rather than held STARTING forever.
+     */
+    @Test
+    void aLoadThatNeverAnswersFailsAfterItsBoundAndTheComponentRestartsUnderItsStrategy() {
+        AtomicBoolean hung = new AtomicBoolean();
+        StateStore stuck = new PersistentStateTest.Delegating(memory) {
+            @Override
+            public Mono<StoredState> load(String key) {
+                return hung.get() ? Mono.never() : super.load(key);
+            }
+        };
+        ComponentSpec<String, Integer> spec = PersistentStateTest.counter("c")
+                .restart(RestartStrategy.delayed(Duration.ofSeconds(1)))
+                .limit(RestartLimit.of(100, Duration.ofMinutes(10)))
+                .persistent(Persistence.of(stuck, PersistentStateTest.CODEC)).build();
+        ComponentRef<String, Integer> ref = run(spec);
+        expect(ref, "add", 1);
+        hung.set(true);
+        ref.tell("boom");
+        advance(Duration.ofSeconds(1).plusMillis(10)); // restarting: its load hangs
+        assertThat(events(SupervisionEvent.Crashed.class, "root/c")).hasSize(1);
+        advance(Duration.ofSeconds(10));
+        assertThat(events(SupervisionEvent.Crashed.class, "root/c")).hasSize(2).last()
+                .satisfies(e -> assertThat(e.cause()).hasMessageStartingWith("loading the state of 'root/c'")
+                        .hasRootCauseInstanceOf(TimeoutException.class));
+        hung.set(false);
+        advance(Duration.ofSeconds(12));
+        expect(ref, "add", 2); // from its checkpoint, kept
+        assertThat(events(SupervisionEvent.StateDiscarded.class)).isEmpty();
+    }
+
+    /**
+     * README: "the checkpoint is poisoned: deleted from the store, event StateDiscarded, the next
+     * incarnation starts fresh" (Checkpoints: "deleting its discarded checkpoint failed; it starts fresh
+     * anyway"). A delete that never answers must not hold the next incarnation forever: it is bounded
+     * as a save is.
+     */
+    @Test
+    void aDeleteThatNeverAnswersDoesNotHoldTheFreshStartForever() {
+        StateStore stuck = new PersistentStateTest.Delegating(memory) {
+            @Override
+            public Mono<Void> delete(String key) {
+                return Mono.never();
+            }
+        };
+        ComponentSpec<String, Integer> spec = PersistentStateTest.counter("c")
+                .limit(RestartLimit.of(100, Duration.ofMinutes(10)))
+                .persistent(Persistence.of(stuck, PersistentStateTest.CODEC).discardAfter(1)).build();
+        ComponentRef<String, Integer> ref = run(spec);
+        expect(ref, "add", 1);
+        expect(ref, "poison", -1);
+        ref.tell("boom");
+        ref.tell("add"); // restored -1: crashes on it, and the checkpoint is discarded
+        Mono<Integer> reply = ref.ask("add");
+        AtomicInteger got = new AtomicInteger();
+        reply.subscribe(got::set, e -> { });
+        advance(10);
+        assertThat(events(SupervisionEvent.StateDiscarded.class, "root/c")).hasSize(1);
+        advance(Duration.ofSeconds(11));
+        assertThat(got).as("the fresh incarnation's first reply").hasValue(1);
+        assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
     }
 }
