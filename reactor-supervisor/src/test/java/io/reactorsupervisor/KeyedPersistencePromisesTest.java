@@ -460,4 +460,109 @@ class KeyedPersistencePromisesTest extends VirtualTimeTest {
         assertThat(got).as("the fresh incarnation's first reply").hasValue(1);
         assertThat(ref.state()).isEqualTo(ComponentState.RUNNING);
     }
+
+    /**
+     * README: "maxActive(n): when a message comes for a key that is not active and n components are
+     * alive, the least recently used idle one is passivated ... and the new key starts once it has
+     * stopped"; EntitiesTest's "a state factory that throws dead-letters the key's messages". A key whose
+     * start fails (its state factory throws an Error) must give its place back: the next key of a full set
+     * starts, and so does the failed key on its next message.
+     */
+    @Test
+    void aKeyWhoseStartFailsGivesItsPlaceBackInAFullSet() {
+        AtomicInteger attempts = new AtomicInteger();
+        ComponentSpec<String, String> flaky = ComponentSpec.<String, String, Object>named("flaky")
+                .state(() -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        throw new AssertionError("no state");
+                    }
+                    return new Object();
+                })
+                .syncHandler((st, m) -> "ok:" + m)
+                .build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("keys", String.class, flaky).maxActive(1)
+                .build();
+        Entities<String, String, String> keys = start(Supervisor.named("root").entities(spec)).entities(spec);
+        StepVerifier.create(keys.ref("a").ask("1")).then(() -> advance(10)).expectError().verify(Duration.ofSeconds(5));
+        StepVerifier.create(keys.ref("b").ask("1")).then(() -> advance(10)).expectNext("ok:1").expectComplete()
+                .verify(Duration.ofSeconds(5));
+        StepVerifier.create(keys.ref("a").ask("2")).then(() -> advance(10)).expectNext("ok:2").expectComplete()
+                .verify(Duration.ofSeconds(5));
+        EntitiesSnapshot snap = keys.snapshot();
+        assertThat(snap.active()).isEqualTo(1);
+        assertThat(snap.waiting()).isZero();
+        assertThat(snap.passivations()).isEqualTo(1); // b, to make room for a
+    }
+
+    /**
+     * Entities.passivate: "A component that is starting or restarting is not passivated ... a Mono ... of
+     * false at once"; README: "a key starting for its first message or being passivated does not [make
+     * the tree not ready]". A key whose checkpoint loads slowly is starting meanwhile.
+     */
+    @Test
+    void aKeyStartingOnASlowLoadIsNotPassivatedNorNotReady() {
+        StateStore slow = new PersistentStateTest.Delegating(memory) {
+            @Override
+            public Mono<StoredState> load(String key) {
+                return Mono.delay(Duration.ofSeconds(2)).then(super.load(key));
+            }
+        };
+        ComponentSpec<String, Integer> counter = PersistentStateTest.counter("counter")
+                .persistent(Persistence.of(slow, PersistentStateTest.CODEC)).build();
+        EntitiesSpec<String, String, Integer> spec = EntitiesSpec.named("counters", String.class, counter).build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, Integer> counters = root.entities(spec);
+        AtomicInteger reply = new AtomicInteger();
+        counters.ref("a").ask("add").subscribe(reply::set, e -> { });
+        advance(10);
+        assertThat(counters.ref("a").state()).isEqualTo(ComponentState.STARTING);
+        assertThat(root.readiness().ready()).isTrue();
+        assertThat(counters.passivate("a").block(Duration.ofSeconds(1))).isFalse();
+        advance(Duration.ofSeconds(2));
+        assertThat(reply).hasValue(1);
+        assertThat(counters.snapshot().passivations()).isZero();
+    }
+
+    /**
+     * StateCodec.encode: "its encoding, never null"; README: "a save, or encode: logged, event
+     * CheckpointFailed; the component keeps running": an encoder that answers null, a store whose save
+     * answers null, and one whose save signals an Error each fail that checkpoint, saying which.
+     */
+    @Test
+    void aCheckpointThatCannotBeSavedForAnyReasonIsSkippedSaying() {
+        AtomicInteger mode = new AtomicInteger();
+        StateCodec<PersistentStateTest.Counter> codec = StateCodec.of(
+                c -> mode.get() == 0 ? null : PersistentStateTest.CODEC.encode(c), PersistentStateTest.CODEC::decode);
+        StateStore store = new PersistentStateTest.Delegating(memory) {
+            @Override
+            public Mono<Boolean> save(String key, StoredState state) {
+                switch (mode.get()) {
+                    case 1:
+                        return null;
+                    case 2:
+                        return Mono.error(new OutOfMemoryError("store heap"));
+                    default:
+                        return super.save(key, state);
+                }
+            }
+        };
+        ComponentSpec<String, Integer> spec = PersistentStateTest.counter("c")
+                .persistent(Persistence.of(store, codec)).build();
+        ComponentRef<String, Integer> ref = run(spec);
+        expect(ref, "add", 1);
+        mode.set(1);
+        expect(ref, "add", 2);
+        mode.set(2);
+        expect(ref, "add", 3);
+        mode.set(3);
+        expect(ref, "add", 4);
+        assertThat(events(SupervisionEvent.CheckpointFailed.class, "root/c")).hasSize(3).satisfiesExactly(
+                f -> assertThat(f.cause()).hasMessage("encoding the state of 'root/c' failed")
+                        .hasRootCauseMessage("codec encoded null"),
+                f -> assertThat(f.cause()).isInstanceOf(NullPointerException.class)
+                        .hasMessage("StateStore.save returned null"),
+                f -> assertThat(f.cause()).isInstanceOf(OutOfMemoryError.class).hasMessage("store heap"));
+        assertThat(memory.load("root/c").block()).isEqualTo(StoredState.of(3, new byte[] {'4'}));
+        assertThat(events(SupervisionEvent.Crashed.class)).isEmpty();
+    }
 }
