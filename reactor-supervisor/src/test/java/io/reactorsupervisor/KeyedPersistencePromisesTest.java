@@ -565,4 +565,50 @@ class KeyedPersistencePromisesTest extends VirtualTimeTest {
         assertThat(memory.load("root/c").block()).isEqualTo(StoredState.of(3, new byte[] {'4'}));
         assertThat(events(SupervisionEvent.Crashed.class)).isEmpty();
     }
+
+    /**
+     * Supervisor.entities: "a direct child first, otherwise the first match in the subtree, depth first in
+     * start order"; "the spec the set was started from (compared by identity)"; "@throws
+     * IllegalArgumentException if no set in this subtree was started from it".
+     */
+    @Test
+    void aSetIsFoundByItsSpecDirectChildFirstThenDepthFirstByIdentity() {
+        EntitiesSpec<String, String, String> spec = orders().build();
+        EntitiesSpec<String, String, String> lookalike = orders().build();
+        Supervisor root = start(Supervisor.named("root")
+                .child(Supervisor.named("a").child(Supervisor.named("deep").entities(spec)))
+                .child(Supervisor.named("b").entities(spec))
+                .entities(spec));
+        assertThat(root.entities(spec).path()).isEqualTo("root/orders");
+        assertThat(root.supervisor("b").entities(spec).path()).isEqualTo("root/b/orders");
+        assertThat(root.supervisor("a").entities(spec).path()).isEqualTo("root/a/deep/orders");
+        Supervisor nested = start(Supervisor.named("top")
+                .child(Supervisor.named("a").child(Supervisor.named("deep").entities(spec)))
+                .child(Supervisor.named("b").entities(spec)));
+        assertThat(nested.entities(spec).path()).isEqualTo("top/a/deep/orders");
+        assertThatThrownBy(() -> root.entities(lookalike)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no entities started from spec 'orders' under 'root'");
+        StepVerifier.create(root.entities(spec).ref("k").ask("x")).expectNext("1:x").verifyComplete();
+        assertThat(root.supervisor("b").entities(spec).snapshot().activations()).isZero();
+    }
+
+    /** EntitiesSnapshot: "Copies the map, so that a snapshot never changes". */
+    @Test
+    void anEntitiesSnapshotNeverChanges() {
+        java.util.Map<String, String> notReady = new java.util.LinkedHashMap<>();
+        notReady.put("shop/carts/b", "RESTARTING");
+        notReady.put("shop/carts/a", "RESTARTING");
+        EntitiesSnapshot snap = new EntitiesSnapshot("carts", "shop/carts", ComponentState.RUNNING, 0,
+                Duration.ofSeconds(1), 2, 0, 2, 0, 10, 2, 0, notReady, 2);
+        notReady.clear();
+        assertThat(snap.notReady()).containsExactly(java.util.Map.entry("shop/carts/b", "RESTARTING"),
+                java.util.Map.entry("shop/carts/a", "RESTARTING"));
+        assertThatThrownBy(() -> snap.notReady().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(snap.kind()).isEqualTo("entities");
+        assertThatThrownBy(() -> new EntitiesSnapshot("carts", "shop/carts", ComponentState.RUNNING, 0,
+                Duration.ZERO, 0, 0, 0, 0, 1, 0, 0, null, 0)).isInstanceOf(NullPointerException.class)
+                .hasMessage("notReady");
+        assertThat(new EntitiesSnapshot("carts", "shop/carts", ComponentState.RUNNING, 0, Duration.ZERO, 0, 0, 0, 0,
+                1, 0, 0).notReady()).isEmpty();
+    }
 }
