@@ -611,4 +611,37 @@ class KeyedPersistencePromisesTest extends VirtualTimeTest {
         assertThat(new EntitiesSnapshot("carts", "shop/carts", ComponentState.RUNNING, 0, Duration.ZERO, 0, 0, 0, 0,
                 1, 0, 0).notReady()).isEmpty();
     }
+
+    /**
+     * README: "A save not ended within 10 s counts as failed, and a component that stops waits at most
+     * that long for its last save"; "What a restart starts from ... once the saves of that key still
+     * under way in this process have ended". A passivation whose save never answers ends within the
+     * bound, and a message sent meanwhile reaches the next activation, which starts from what the store
+     * has (nothing here: the unsaved state is lost, as a failed save's is).
+     */
+    @Test
+    void aPassivationWhoseSaveNeverAnswersEndsWithinItsBoundAndTheNextActivationRuns() {
+        StateStore stuck = new PersistentStateTest.Delegating(memory) {
+            @Override
+            public Mono<Boolean> save(String key, StoredState state) {
+                return Mono.never();
+            }
+        };
+        Entities<String, String, Integer> counters = counters(Persistence.of(stuck, PersistentStateTest.CODEC)
+                .checkpoint(CheckpointRule.everyMessages(1000)));
+        expect(counters.ref("a"), "add", 1);
+        AtomicBoolean passivated = new AtomicBoolean();
+        counters.passivate("a").subscribe(passivated::set);
+        AtomicInteger reply = new AtomicInteger();
+        counters.ref("a").ask("add").subscribe(reply::set, e -> { });
+        advance(Duration.ofSeconds(9));
+        assertThat(passivated).isFalse();
+        assertThat(reply).hasValue(0);
+        advance(Duration.ofSeconds(1).plusMillis(10));
+        assertThat(passivated).isTrue();
+        assertThat(reply).hasValue(1);
+        assertThat(events(SupervisionEvent.CheckpointFailed.class, "root/counters/a")).singleElement()
+                .satisfies(f -> assertThat(f.cause()).isInstanceOf(TimeoutException.class));
+        assertThat(events(SupervisionEvent.Started.class, "root/counters/a")).hasSize(2);
+    }
 }
