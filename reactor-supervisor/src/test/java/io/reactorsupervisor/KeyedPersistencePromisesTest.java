@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -595,14 +601,14 @@ class KeyedPersistencePromisesTest extends VirtualTimeTest {
     /** EntitiesSnapshot: "Copies the map, so that a snapshot never changes". */
     @Test
     void anEntitiesSnapshotNeverChanges() {
-        java.util.Map<String, String> notReady = new java.util.LinkedHashMap<>();
+        Map<String, String> notReady = new LinkedHashMap<>();
         notReady.put("shop/carts/b", "RESTARTING");
         notReady.put("shop/carts/a", "RESTARTING");
         EntitiesSnapshot snap = new EntitiesSnapshot("carts", "shop/carts", ComponentState.RUNNING, 0,
                 Duration.ofSeconds(1), 2, 0, 2, 0, 10, 2, 0, notReady, 2);
         notReady.clear();
-        assertThat(snap.notReady()).containsExactly(java.util.Map.entry("shop/carts/b", "RESTARTING"),
-                java.util.Map.entry("shop/carts/a", "RESTARTING"));
+        assertThat(snap.notReady()).containsExactly(Map.entry("shop/carts/b", "RESTARTING"),
+                Map.entry("shop/carts/a", "RESTARTING"));
         assertThatThrownBy(() -> snap.notReady().clear()).isInstanceOf(UnsupportedOperationException.class);
         assertThat(snap.kind()).isEqualTo("entities");
         assertThatThrownBy(() -> new EntitiesSnapshot("carts", "shop/carts", ComponentState.RUNNING, 0,
@@ -643,5 +649,52 @@ class KeyedPersistencePromisesTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.CheckpointFailed.class, "root/counters/a")).singleElement()
                 .satisfies(f -> assertThat(f.cause()).isInstanceOf(TimeoutException.class));
         assertThat(events(SupervisionEvent.Started.class, "root/counters/a")).hasSize(2);
+    }
+
+    /**
+     * README: "Passivating is a graceful stop: the component finishes its message in progress and its
+     * mailbox"; "A message sent while its key's component is being passivated ... is held and delivered
+     * to the next activation"; DESIGN: "every message accepted by a mailbox is either handled or published
+     * as a dead letter with a reason". A message of its mailbox that crashes it while it passivates.
+     */
+    @Test
+    void aCrashWhilePassivatingLosesNothingAndTheNextActivationRuns() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        AtomicInteger incarnations = new AtomicInteger();
+        ComponentSpec<String, String> slow = ComponentSpec.<String, String, Integer>named("slow")
+                .state(incarnations::incrementAndGet)
+                .handler((n, m) -> Mono.delay(Duration.ofSeconds(1)).map(x -> {
+                    if (m.equals("boom")) {
+                        throw new IllegalStateException("boom");
+                    }
+                    log.add(n + ":" + m);
+                    return m;
+                }))
+                .build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("keys", String.class, slow).build();
+        Entities<String, String, String> keys = start(Supervisor.named("root").entities(spec)).entities(spec);
+        ComponentRef<String, String> ref = keys.ref("k");
+        ref.tell("1");
+        advance(10);
+        ref.tell("2");
+        ref.tell("boom");
+        ref.tell("3");
+        AtomicBoolean passivated = new AtomicBoolean();
+        AtomicReference<Throwable> passivateError = new AtomicReference<>();
+        keys.passivate("k").subscribe(passivated::set, passivateError::set);
+        ref.tell("4"); // while it passivates: held for the next activation
+        advance(Duration.ofSeconds(10));
+        List<Object> deadLetters = events(SupervisionEvent.DeadLetter.class).stream()
+                .map(SupervisionEvent.DeadLetter::message).collect(Collectors.toList());
+        assertThat(passivateError).hasValue(null);
+        assertThat(passivated).isTrue();
+        assertThat(deadLetters).containsExactly("boom"); // the message it crashed on, as any crash
+        // the crash restarts it to finish its mailbox (incarnation 2); the held message goes to the next one
+        assertThat(log).containsExactly("1:1", "1:2", "2:3", "3:4");
+        StepVerifier.create(ref.ask("5")).then(() -> advance(Duration.ofSeconds(2))).expectNext("5").expectComplete()
+                .verify(Duration.ofSeconds(5));
+        assertThat(log).containsExactly("1:1", "1:2", "2:3", "3:4", "3:5");
+        assertThat(kinds("root/keys/k")).containsExactly("Started", "Crashed", "DeadLetter", "Restarting",
+                "Restarted", "Stopped", "Started");
     }
 }
