@@ -697,4 +697,32 @@ class KeyedPersistencePromisesTest extends VirtualTimeTest {
         assertThat(kinds("root/keys/k")).containsExactly("Started", "Crashed", "DeadLetter", "Restarting",
                 "Restarted", "Stopped", "Started");
     }
+
+    /**
+     * README: "each incarnation, a restart or a keyed component's re-activation, starts from the last
+     * one"; "A graceful stop (..., a passivation) ... saves what was handled since the last checkpoint":
+     * a passivation to make room (maxActive) too, so keys evicted in turn keep their state.
+     */
+    @Test
+    void keysEvictedToMakeRoomKeepTheirStateAcrossActivations() {
+        ComponentSpec<String, Integer> counter = PersistentStateTest.counter("counter")
+                .persistent(Persistence.of(memory, PersistentStateTest.CODEC)
+                        .checkpoint(CheckpointRule.everyMessages(1000))).build();
+        EntitiesSpec<String, String, Integer> spec = EntitiesSpec.named("counters", String.class, counter)
+                .maxActive(1).build();
+        Entities<String, String, Integer> counters = start(Supervisor.named("root").entities(spec)).entities(spec);
+        expect(counters.ref("a"), "add", 1);
+        expect(counters.ref("a"), "add", 2);
+        StepVerifier.create(counters.ref("b").ask("add")).then(() -> advance(10)).expectNext(1).expectComplete()
+                .verify(Duration.ofSeconds(5));
+        StepVerifier.create(counters.ref("a").ask("add")).then(() -> advance(10)).expectNext(3).expectComplete()
+                .verify(Duration.ofSeconds(5));
+        StepVerifier.create(counters.ref("b").ask("add")).then(() -> advance(10)).expectNext(2).expectComplete()
+                .verify(Duration.ofSeconds(5));
+        assertThat(counters.snapshot().passivations()).isEqualTo(3);
+        assertThat(memory.load("root/counters/a").block()).isEqualTo(StoredState.of(2, new byte[] {'3'}));
+        assertThat(memory.load("root/counters/b").block()).isEqualTo(StoredState.of(1, new byte[] {'1'}));
+        assertThat(events(SupervisionEvent.Stopped.class)).extracting(SupervisionEvent.Stopped::reason)
+                .containsOnly("passivated: least recently used of 1 active");
+    }
 }
