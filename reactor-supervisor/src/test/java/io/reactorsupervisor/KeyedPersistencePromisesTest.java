@@ -725,4 +725,29 @@ class KeyedPersistencePromisesTest extends VirtualTimeTest {
         assertThat(events(SupervisionEvent.Stopped.class)).extracting(SupervisionEvent.Stopped::reason)
                 .containsOnly("passivated: least recently used of 1 active");
     }
+
+    /**
+     * Entities.ref: "Its state() is the component's while it is active, and STARTING when it is not: its
+     * next message starts it", and STOPPED once the set is stopping or stopped (its next message is
+     * refused); ComponentRef.stats(): "@throws UnsupportedOperationException ... from a keyed component's
+     * ref while the key is not active".
+     */
+    @Test
+    void aKeyRefWithoutAComponentIsStartingThenStoppedWithTheSetAndHasNoStats() {
+        EntitiesSpec<String, String, String> spec = orders().build();
+        Supervisor root = start(Supervisor.named("root").entities(spec));
+        Entities<String, String, String> orders = root.entities(spec);
+        ComponentRef<String, String> ref = orders.ref("k");
+        assertThat(ref.state()).isEqualTo(ComponentState.STARTING);
+        assertThat(ref.mailboxDepth()).isZero();
+        assertThatThrownBy(ref::stats).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage("'root/orders/k' is not active: a keyed component has stats while it is active "
+                        + "(Entities.snapshot(key))");
+        StepVerifier.create(ref.ask("a")).expectNext("1:a").verifyComplete();
+        assertThat(ref.stats().handled()).isEqualTo(1);
+        root.shutdown(Duration.ofSeconds(1)).subscribe();
+        advance(Duration.ofSeconds(2));
+        assertThat(ref.state()).isEqualTo(ComponentState.STOPPED);
+        assertThat(ref.tell("b")).isFalse();
+    }
 }
