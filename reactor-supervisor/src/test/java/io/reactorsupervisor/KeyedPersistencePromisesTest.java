@@ -750,4 +750,37 @@ class KeyedPersistencePromisesTest extends VirtualTimeTest {
         assertThat(ref.state()).isEqualTo(ComponentState.STOPPED);
         assertThat(ref.tell("b")).isFalse();
     }
+
+    /**
+     * Entities.passivate: "a Mono of false at once if the key has no running component (not active,
+     * starting, restarting, or being passivated already)": a key waiting for a place, and a key already
+     * being passivated; the first passivation's Mono is true once the component has stopped.
+     */
+    @Test
+    void passivateIsFalseAtOnceForAWaitingKeyAndForAKeyAlreadyPassivating() {
+        ComponentSpec<String, String> slow = ComponentSpec.<String, String, Object>named("slow")
+                .state(Object::new)
+                .handler((st, m) -> Mono.delay(Duration.ofSeconds(1)).thenReturn(m))
+                .build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("keys", String.class, slow).maxActive(1)
+                .build();
+        Entities<String, String, String> keys = start(Supervisor.named("root").entities(spec)).entities(spec);
+        keys.ref("a").tell("1"); // busy for 1 s
+        advance(10);
+        keys.ref("b").tell("1"); // waits for a place
+        assertThat(keys.snapshot().waiting()).isEqualTo(1);
+        assertThat(keys.passivate("b").block(Duration.ofSeconds(1))).isFalse();
+        AtomicBoolean first = new AtomicBoolean();
+        keys.passivate("a").subscribe(first::set);
+        assertThat(keys.passivate("a").block(Duration.ofSeconds(1))).isFalse();
+        assertThat(first).isFalse();
+        advance(Duration.ofSeconds(1));
+        assertThat(first).isTrue();
+        advance(Duration.ofSeconds(1));
+        EntitiesSnapshot snap = keys.snapshot();
+        assertThat(snap.passivations()).isEqualTo(1);
+        assertThat(snap.activations()).isEqualTo(2);
+        assertThat(snap.waiting()).isZero();
+        assertThat(keys.snapshot("b")).get().extracting(ComponentSnapshot::handled).isEqualTo(1L);
+    }
 }
