@@ -20,9 +20,9 @@ final class Checkpoints {
     private static final ConcurrentHashMap<WriterKey, KeyWriter> WRITERS = new ConcurrentHashMap<>();
 
     /**
-     * How long a save may take before it counts as failed (so that a store that never answers
-     * cannot hold a key's later saves, nor its restarts, forever), and how long a component that
-     * ends waits for its last save before its supervisor is told.
+     * How long a save, a load or a delete may take before it counts as failed (so that a store
+     * that never answers cannot hold a key's later saves, nor its restarts, forever), and how
+     * long a component that ends waits for its last save before its supervisor is told.
      */
     static final Duration FLUSH_BOUND = Duration.ofSeconds(10);
 
@@ -66,7 +66,7 @@ final class Checkpoints {
             WriterKey wk = new WriterKey(store, k);
             Strikes s = STRIKES.get(wk);
             if (s != null && s.discard && STRIKES.remove(wk, s)) {
-                return idle(store, k).then(Mono.defer(() -> store.delete(k)))
+                return idle(store, k).then(Mono.defer(() -> store.delete(k)).timeout(FLUSH_BOUND, cell.timer()))
                         .onErrorResume(e -> {
                             Tree.LOG.warn("'{}': deleting its discarded checkpoint failed; it starts fresh anyway",
                                     cell.path(), e);
@@ -74,7 +74,7 @@ final class Checkpoints {
                         })
                         .then(Mono.fromSupplier(Restore::fresh));
             }
-            return idle(store, k).then(Mono.defer(() -> store.load(k)))
+            return idle(store, k).then(Mono.defer(() -> store.load(k)).timeout(FLUSH_BOUND, cell.timer()))
                     .map(Restore::new)
                     .switchIfEmpty(Mono.fromSupplier(Restore::fresh))
                     .onErrorResume(e -> Mono.just(new Restore(e)));

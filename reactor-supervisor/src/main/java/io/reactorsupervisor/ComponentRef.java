@@ -86,7 +86,8 @@ public interface ComponentRef<M, R> {
      *
      * @return the view; each of its methods reads the value now
      * @throws UnsupportedOperationException from a ref that is not a tree's own (a wrapper that
-     *     does not forward it)
+     *     does not forward it), or from a keyed component's ref ({@link Entities#ref(Object)})
+     *     while its key has no active component
      */
     default ComponentStats stats() {
         throw new UnsupportedOperationException(getClass().getName() + " does not give a component's stats; "

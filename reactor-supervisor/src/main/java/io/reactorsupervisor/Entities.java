@@ -31,7 +31,10 @@ public interface Entities<K, M, R> {
      * it starts the component if it is not active, and waits while it is being passivated, to
      * be delivered to its next activation, in order. The ref stays valid across passivations.
      * Its {@link ComponentRef#state()} is the component's while it is active, and
-     * {@link ComponentState#STARTING} when it is not: its next message starts it. A ref of the
+     * {@link ComponentState#STARTING} when it is not: its next message starts it
+     * ({@link ComponentState#STOPPED} once the set is stopping or stopped, when its messages are
+     * refused). Its {@link ComponentRef#stats()} exists while the key is active only, as
+     * {@link #snapshot(Object)} does. A ref of the
      * tree's ({@link Supervisor#ref(String)}, by path) addresses one activation only; use this one.
      *
      * @param key the key; its {@code toString()} names the component (the last segment of its path)

@@ -70,7 +70,10 @@ public final class R2dbcStateStore implements StateStore {
      * A store in the table {@code table}.
      *
      * @param factory the database's connections (a pool in production)
-     * @param table a plain SQL identifier: a letter or '_', then letters, digits or '_', at most 63 characters
+     * @param table a plain SQL identifier: a letter or '_', then letters, digits or '_', at most 63 characters,
+     *     and not a reserved word of the database ({@code order}, {@code user}, {@code select}...): the name is
+     *     used unquoted, so a reserved word passes this check but makes every call of the store fail with the
+     *     database's syntax error
      * @return the store
      * @throws IllegalArgumentException if {@code table} is not such an identifier, or the
      *     database is neither H2 nor PostgreSQL
