@@ -148,7 +148,10 @@ final class Checkpoints {
         if (r == null) {
             return;
         }
-        int n = ++r.sinceCheckpoint;
+        int n = r.sinceCheckpoint;
+        if (n != Integer.MAX_VALUE) { // saturates: 2^31 messages within a long interval must not wrap to "none"
+            r.sinceCheckpoint = ++n;
+        }
         long now = cell.nowNanos();
         if (persistence.rule().due(n, now - r.lastCheckpointNanos)) {
             checkpoint(inc, now);
