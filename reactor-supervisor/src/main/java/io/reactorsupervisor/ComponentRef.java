@@ -78,7 +78,10 @@ public interface ComponentRef<M, R> {
     /** @return the component's current lifecycle state */
     ComponentState state();
 
-    /** @return how many messages wait in the mailbox */
+    /**
+     * @return how many messages wait in the mailbox; for a keyed component's ref, also those held
+     *     for its key while it waits for a place in its set or while its component passivates
+     */
     int mailboxDepth();
 
     /**

@@ -1,5 +1,6 @@
 package io.reactorsupervisor;
 
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -137,8 +138,16 @@ final class LocalEntities<K, M, R> implements Entities<K, M, R> {
 
         @Override
         public int mailboxDepth() {
-            ComponentCell c = cell();
-            return c == null ? 0 : c.mailbox.depth();
+            KeySlot slot = set.slots.get(key);
+            if (slot == null) {
+                return 0;
+            }
+            synchronized (slot) {
+                // a passivating component's mailbox, and the messages held for the key's next component
+                ComponentCell c = slot.cell;
+                ArrayDeque<Object> held = slot.held;
+                return (c == null ? 0 : c.mailbox.depth()) + (held == null ? 0 : held.size());
+            }
         }
 
         @Override

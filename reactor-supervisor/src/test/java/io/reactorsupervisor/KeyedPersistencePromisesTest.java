@@ -783,4 +783,32 @@ class KeyedPersistencePromisesTest extends VirtualTimeTest {
         assertThat(snap.waiting()).isZero();
         assertThat(keys.snapshot("b")).get().extracting(ComponentSnapshot::handled).isEqualTo(1L);
     }
+
+    /**
+     * ComponentRef.mailboxDepth: "how many messages wait in the mailbox; for a keyed component's ref,
+     * also those held for its key while it waits for a place in its set or while its component
+     * passivates". It answered 0 for a key whose messages were held.
+     */
+    @Test
+    void aKeyRefCountsTheMessagesHeldForItsKey() {
+        ComponentSpec<String, String> slow = ComponentSpec.<String, String, Object>named("slow")
+                .state(Object::new)
+                .handler((st, m) -> Mono.delay(Duration.ofSeconds(1)).thenReturn(m))
+                .build();
+        EntitiesSpec<String, String, String> spec = EntitiesSpec.named("keys", String.class, slow).maxActive(1)
+                .build();
+        Entities<String, String, String> keys = start(Supervisor.named("root").entities(spec)).entities(spec);
+        keys.ref("a").tell("1"); // busy for 1 s
+        keys.ref("a").tell("2");
+        advance(10);
+        assertThat(keys.ref("a").mailboxDepth()).isEqualTo(1); // "1" is being handled, "2" waits
+        keys.ref("b").tell("1"); // the set is full: b waits for a place, its messages held
+        keys.ref("b").tell("2");
+        keys.ref("b").tell("3");
+        assertThat(keys.snapshot().waiting()).isEqualTo(1);
+        assertThat(keys.ref("b").mailboxDepth()).isEqualTo(3);
+        advance(Duration.ofSeconds(10)); // a ends both messages, is passivated; b handles its three
+        assertThat(keys.ref("b").mailboxDepth()).isZero();
+        assertThat(keys.snapshot("b")).get().extracting(ComponentSnapshot::handled).isEqualTo(3L);
+    }
 }
