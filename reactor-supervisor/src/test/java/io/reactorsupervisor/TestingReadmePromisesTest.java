@@ -138,5 +138,4 @@ class TestingReadmePromisesTest {
                 () -> restarts(root) == 1 && ref.state() == ComponentState.RUNNING);
         StepVerifier.create(ref.ask("again")).expectNext("again").expectComplete().verify(Duration.ofSeconds(5));
     }
-
 }
