@@ -447,4 +447,93 @@ class SpringReadmePromisesTest {
             late.close();
         }
     }
+
+    /**
+     * "only the keys given change anything", read with "Keys: {@code restart} ({@code strategy: ...},
+     * {@code delay}, ...)": each of {@code restart}, {@code limit}, {@code mailbox} and
+     * {@code health-check} replaces the spec's whole, so a path that gives a {@code delay} without its
+     * {@code strategy} fails naming the key it lacks, rather than guessing from the defaults.
+     */
+    @Test
+    void aRestartLimitOrHealthCheckGivenInPartFailsNamingTheKeyItLacks() {
+        String d = "reactor-supervisor.defaults.";
+        String c = "reactor-supervisor.components.billing.";
+        assertThatThrownBy(() -> root(bind(d + "restart.strategy=delayed", d + "restart.delay=1s", c + "restart.delay=5s")))
+                .hasMessage("reactor-supervisor.components[billing].restart.strategy is required (immediate, delayed or "
+                        + "exponential-backoff)");
+        assertThatThrownBy(() -> root(bind(c + "health-check.timeout=2s")))
+                .hasMessage("reactor-supervisor.components[billing].health-check.interval is required for a health check");
+        assertThatThrownBy(() -> root(bind(c + "limit.within=1m")))
+                .hasMessage("reactor-supervisor.components[billing].limit.max-restarts is required (or unlimited: true)");
+    }
+
+    /** Hostile: values Spring cannot convert fail startup naming the key and the value received. */
+    @Test
+    void anUnconvertibleValueFailsStartupNamingTheKeyAndTheValue() {
+        Map<String, String> cases = Map.of("reactor-supervisor.recent-events", "lots",
+                "reactor-supervisor.startup-timeout", "soon",
+                "reactor-supervisor.components.billing.mailbox.capacity", "1e3");
+        cases.forEach((key, value) -> runner.withPropertyValues(key + "=" + value)
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("Failed to bind properties under '" + key + "'")
+                        .hasStackTraceContaining("for value [" + value + "]")));
+    }
+
+    /**
+     * "The {@code reactorSupervisor} health indicator is DOWN when the root has terminated": already
+     * while it is stopping, its children draining their mailboxes.
+     */
+    @Test
+    void healthIsDownWhileTheTreeIsStopping() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        ComponentSpec<String, String> slow = ComponentSpec.<String, String, Object>named("slow").state(Object::new)
+                .syncHandler((s, m) -> {
+                    entered.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return m;
+                }).build();
+        Supervisor root = Supervisor.named("root").child(slow).start();
+        try {
+            root.<String, String>ref("slow").tell("work");
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            root.shutdown(Duration.ofSeconds(20)).subscribe();
+            await().atMost(Duration.ofSeconds(10)).until(() -> root.snapshot().state() == ComponentState.STOPPING);
+            Health stopping = new SupervisorHealthIndicator(root).health();
+            assertThat(stopping.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(stopping.getDetails()).containsEntry("state", "STOPPING");
+        } finally {
+            release.countDown();
+            root.shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+        }
+        assertThat(new SupervisorHealthIndicator(root).health().getDetails()).containsEntry("state", "STOPPED");
+    }
+
+    /**
+     * Hostile: the endpoint's recent events subscribing while the tree shuts down: they get every
+     * event once, in order, up to the root's Stopped.
+     */
+    @Test
+    void recentEventsSubscribingDuringTheShutdownSeeEachEventOnce() throws InterruptedException {
+        for (int round = 0; round < 20; round++) {
+            Supervisor root = Supervisor.named("root").child(echo("a")).child(echo("b")).start();
+            root.started().block(Duration.ofSeconds(5));
+            Thread stopper = new Thread(() -> root.shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(10)));
+            stopper.start();
+            RecentEvents recent = new RecentEvents(root, 100);
+            try {
+                stopper.join(10_000);
+                await().atMost(Duration.ofSeconds(10)).until(() -> recent.events().size() == 6);
+                assertThat(recent.events()).extracting(e -> e.getClass().getSimpleName() + " " + e.path())
+                        .as("round %d", round).containsExactly("Started root", "Started root/a", "Started root/b",
+                                "Stopped root/b", "Stopped root/a", "Stopped root");
+            } finally {
+                recent.close();
+            }
+        }
+    }
 }
