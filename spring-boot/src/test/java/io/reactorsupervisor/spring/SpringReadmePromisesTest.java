@@ -316,6 +316,15 @@ class SpringReadmePromisesTest {
                             + "relative to the root, such as 'billing' or 'shop/billing'; children: billing, shop, "
                             + "shop/orders)");
         }
+        // the endpoint, asked the same: nothing there (404), and a write refused (400)
+        runner.run(context -> {
+            SupervisionEndpoint endpoint = context.getBean(SupervisionEndpoint.class);
+            assertThat(endpoint.child(new String[] { "billing", "" })).isNull();
+            assertThat(endpoint.child(new String[] { "root", "billing" })).isNull();
+            assertThatThrownBy(() -> endpoint.act(new String[] { "billing", "" }, "restart"))
+                    .isInstanceOf(InvalidEndpointRequestException.class)
+                    .hasMessage("a child's path below the root is required");
+        });
     }
 
     /** Hostile: unknown enum names fail startup naming the key and the value received. */
@@ -535,5 +544,30 @@ class SpringReadmePromisesTest {
                 recent.close();
             }
         }
+    }
+
+    /**
+     * The README's dependency block, {@code io.reactorsupervisor:reactor-supervisor-spring-boot-starter}
+     * at {@code 0.1.0-SNAPSHOT} "(Spring Boot 4)": the coordinates this module is built with.
+     */
+    @Test
+    void theReadmesDependencyBlockNamesThisModule() throws IOException {
+        java.nio.file.Path module = java.nio.file.Paths.get("").toAbsolutePath();
+        String pom = java.nio.file.Files.readString(module.resolve("pom.xml"), StandardCharsets.UTF_8);
+        String parent = java.nio.file.Files.readString(module.resolve("../pom.xml"), StandardCharsets.UTF_8);
+        String readme = java.nio.file.Files.readString(module.resolve("../README.md"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher version = java.util.regex.Pattern.compile(
+                "<artifactId>reactor-supervisor-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(parent);
+        assertThat(version.find()).isTrue();
+        assertThat(pom).contains("<artifactId>reactor-supervisor-spring-boot-starter</artifactId>");
+        assertThat(parent).contains("<spring-boot.version>4.");
+        String section = readme.substring(readme.indexOf("## Spring Boot"), readme.indexOf("## Testing your components"));
+        assertThat(section).contains("""
+                <dependency>
+                  <groupId>io.reactorsupervisor</groupId>
+                  <artifactId>reactor-supervisor-spring-boot-starter</artifactId>
+                  <version>%s</version>
+                </dependency>
+                """.formatted(version.group(1)));
     }
 }
