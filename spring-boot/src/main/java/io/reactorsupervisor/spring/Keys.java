@@ -9,9 +9,13 @@ final class Keys {
     private Keys() {
     }
 
+    /** The longest duration the library accepts (its timers' limit), for a key the starter checks itself. */
+    static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
     static void positive(Duration value, String key) {
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(key + " must be positive, was " + value);
+        if (value.isNegative() || value.isZero() || value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(key + " must be positive and at most 36500 days (100 years), was "
+                    + value);
         }
     }
 

@@ -139,7 +139,8 @@ public class ReactorSupervisorAutoConfiguration {
                 .orElse(Duration.ofSeconds(30));
         Duration own = properties.shutdownDeadline();
         if (own == null) {
-            return phase;
+            // Spring's timeout may be longer than the library's timers allow: the tree waits the longest they do
+            return phase.compareTo(Keys.MAX_DURATION) > 0 ? Keys.MAX_DURATION : phase;
         }
         if (own.compareTo(phase) > 0) {
             throw new IllegalArgumentException("reactor-supervisor.shutdown-deadline (" + own + ") must not exceed "

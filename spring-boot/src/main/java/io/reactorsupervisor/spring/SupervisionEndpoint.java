@@ -96,7 +96,8 @@ public final class SupervisionEndpoint {
      *
      * @param path the child's path below the root, one segment per name
      * @param action {@code restart} or {@code stop}
-     * @return the child's snapshot after the action; fails with 400 for another action or the root itself
+     * @return the child's snapshot after the action; fails with 400 for another action, the root itself, a path
+     *     that names nothing, or a child whose supervisor is stopping or has ended
      */
     @WriteOperation
     public Mono<Map<String, Object>> act(@Selector(match = Selector.Match.ALL_REMAINING) String[] path,
@@ -124,6 +125,8 @@ public final class SupervisionEndpoint {
                 : supervisor.stopChild(name, stopDeadline));
         return operation.onErrorMap(IllegalArgumentException.class,
                         e -> new InvalidEndpointRequestException(e.getMessage(), "no such child"))
+                .onErrorMap(IllegalStateException.class, // its supervisor is stopping or has ended
+                        e -> new InvalidEndpointRequestException(e.getMessage(), e.getMessage()))
                 .then(Mono.fromSupplier(() -> {
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("path", relative);

@@ -61,8 +61,8 @@ public record SupervisorProperties(@DefaultValue("true") boolean enabled, @Defau
      * @param root the root supervisor
      * @param defaults settings applied to every component
      * @param components settings applied to one child, by its path below the root
-     * @param startupTimeout how long the context waits for the tree's children to start, positive
-     * @param shutdownDeadline the tree's shutdown deadline, positive when given
+     * @param startupTimeout how long the context waits for the tree's children to start, positive, at most 36500 days
+     * @param shutdownDeadline the tree's shutdown deadline, positive and at most 36500 days when given
      * @param recentEvents how many recent events the endpoint keeps, 0 to {@value #MAX_RECENT_EVENTS}
      * @param metrics how the tree is bound to the application's {@code MeterRegistry}
      * @throws IllegalArgumentException naming the key of a value out of range
