@@ -28,14 +28,16 @@ import java.util.Objects;
  * next checkpoint replaces it; a save that has not ended within 10 seconds counts as failed, so
  * that a store that never answers cannot hold the key's later saves. A component that ends for
  * good (a stop, a passivation, a shutdown) tells its supervisor once its last save has ended,
- * within the same 10 seconds. A load that fails (or has not ended within the same 10 seconds),
- * or a {@code decode} that throws, fails the incarnation's start: a crash under the component's restart strategy and limit, as a failed
- * recovery is in Pekko persistence, since starting fresh would silently lose the state while
+ * within the same 10 seconds. A load that fails (or has not ended within the same 10
+ * seconds), or a {@code decode} that throws, fails the incarnation's start: a crash under the
+ * component's restart strategy and limit, as a failed recovery is in Pekko persistence, since
+ * starting fresh would silently lose the state while
  * the store is briefly unreachable. A checkpoint that crashes the component
  * {@link #discardAfter(int) N} times in a row (incarnations that started from it and crashed
  * before taking a newer one, a decode failure included) is poisoned: it is deleted from the
  * store (a delete that fails, or has not ended within 10 seconds, is logged),
- * {@link SupervisionEvent.StateDiscarded} says so, and the next incarnation starts fresh, so a bad state cannot crash-loop the component forever. The crashes are counted per
+ * {@link SupervisionEvent.StateDiscarded} says so, and the next incarnation starts fresh, so a
+ * bad state cannot crash-loop the component forever. The crashes are counted per
  * store and key in this process, not per running component: a keyed component activated
  * again, or a child started again, continues the count. A component's very first start that
  * fails this way fails that start, as any failed start does (OTP's {@code {error, Reason}});
